@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { ConfigError } from '../config/parse-env';
+import { PrerequisiteError } from './provision';
+import { loadStackSettings } from './settings';
+import { AggregateStackError, SERVICES, StackServiceError, findService, logFileOf, stackDown, stackStatus, stackUp } from './stack';
+
+const USAGE = `usage: npm run stack -- <command>
+
+commands:
+  up                      provision (first time) and start Temporal, Kafka and Cassandra; wait until each answers
+  down [--purge]          stop every server the stack started; --purge also deletes their data and logs
+  status                  show each server: ready, running but not answering, or stopped
+  logs [service] [-f] [-n LINES]
+                          print the end of a server's log (${SERVICES.map((s) => s.name).join(', ')}); -f follows it
+
+environment: STACK_DIR, STACK_CACHE_DIR, STACK_TEMPORAL_PORT, STACK_TEMPORAL_UI_PORT, STACK_KAFKA_PORT,
+  STACK_KAFKA_CONTROLLER_PORT, STACK_KAFKA_HEAP, STACK_CASSANDRA_PORT, STACK_CASSANDRA_STORAGE_PORT,
+  STACK_CASSANDRA_JMX_PORT, STACK_CASSANDRA_HEAP, STACK_CASSANDRA_AUTH (none|password), STACK_STOP_GRACE_SECONDS`;
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const progress = (message: string) => console.log(`[stack] ${message}`);
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const settings = loadStackSettings();
+  switch (command) {
+    case 'up': {
+      expectNoArguments(command, rest);
+      const result = await stackUp(settings, progress);
+      if (result.started.length === 0) console.log('stack already up: every server was running and answers');
+      else if (result.alreadyRunning.length > 0) console.log(`already running: ${result.alreadyRunning.join(', ')}; started: ${result.started.join(', ')}`);
+      printAddresses(settings);
+      return 0;
+    }
+    case 'down': {
+      const purge = rest.includes('--purge');
+      expectNoArguments(command, rest.filter((a) => a !== '--purge'));
+      const results = await stackDown(settings, { purge }, progress);
+      let clean = true;
+      for (const r of results) {
+        const ports = r.portsStillOpen.length > 0 ? `, but port ${r.portsStillOpen.join(', ')} still answers (another process?)` : '';
+        if (ports) clean = false;
+        console.log(`${r.service.padEnd(10)} ${r.outcome}${ports}`);
+      }
+      if (purge) console.log(`data and logs removed from ${settings.dataDir}`);
+      return clean ? 0 : 1;
+    }
+    case 'status': {
+      expectNoArguments(command, rest);
+      const statuses = await stackStatus(settings);
+      for (const s of statuses) {
+        console.log(`${s.service.padEnd(10)} ${s.state}${s.pid ? ` (pid ${s.pid})` : ''}${s.detail ? `: ${s.detail}` : ''}`);
+        if (s.state !== 'stopped') for (const a of s.addresses) console.log(`${''.padEnd(10)}   ${a}`);
+      }
+      return statuses.every((s) => s.state === 'ready') ? 0 : 1;
+    }
+    case 'logs':
+      return showLogs(settings, rest);
+    default:
+      throw new UsageError(`unknown command "${command}" (expected up, down, status or logs; see --help)`);
+  }
+}
+
+function expectNoArguments(command: string, args: string[]): void {
+  if (args.length > 0) throw new UsageError(`"${command}" takes no argument "${args[0]}" (see --help)`);
+}
+
+function printAddresses(settings: ReturnType<typeof loadStackSettings>): void {
+  console.log('');
+  for (const service of SERVICES) {
+    service.addresses(settings).forEach((line, i) => console.log(`${(i === 0 ? service.name : '').padEnd(10)} ${line}`));
+  }
+  console.log(`${'data'.padEnd(10)} ${settings.dataDir}`);
+}
+
+async function showLogs(settings: ReturnType<typeof loadStackSettings>, args: string[]): Promise<number> {
+  let follow = false;
+  let lines = 50;
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '-f' || arg === '--follow') follow = true;
+    else if (arg === '-n' || arg === '--lines') {
+      const value = Number(args[++i]);
+      if (!Number.isInteger(value) || value < 1) throw new UsageError(`${arg} needs a positive whole number of lines, got "${args[i] ?? ''}"`);
+      lines = value;
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option "${arg}" for logs (expected -f or -n LINES)`);
+    else names.push(arg);
+  }
+  const services = names.length > 0 ? names.map(findService) : [...SERVICES];
+  const files = services.map((s) => logFileOf(settings, s)).filter((f) => fs.existsSync(f));
+  if (files.length === 0) {
+    console.log(`no logs yet under ${settings.dataDir}/logs (has the stack been started?)`);
+    return 1;
+  }
+  const child = spawn('tail', ['-n', String(lines), ...(follow ? ['-F'] : []), ...files], { stdio: 'inherit' });
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof AggregateStackError) {
+      for (const e of error.errors) console.error(`error: ${e.message}`);
+    } else if (error instanceof StackServiceError) {
+      console.error(`error: ${error.message}`);
+      if (error.logTail) console.error(`--- last lines of the ${error.service} log ---\n${error.logTail}`);
+    } else if (error instanceof UsageError || error instanceof ConfigError || error instanceof PrerequisiteError) {
+      console.error(`error: ${error.message}`);
+    } else {
+      console.error(error);
+    }
+    process.exit(1);
+  },
+);

@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+/** What the stack remembers about a server it started, kept in `<dataDir>/run/<name>.json`. */
+export interface ProcessRecord {
+  name: string;
+  pid: number;
+  command: string;
+  /** A string of its command line that tells our server apart from another process that got the same pid. */
+  marker: string;
+  startedAt: string;
+  logFile: string;
+}
+
+export interface LaunchSpec {
+  name: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  logFile: string;
+  marker: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function recordPath(dataDir: string, name: string): string {
+  return path.join(dataDir, 'run', `${name}.json`);
+}
+
+/** Starts a server in its own process group, detached from this process, output appended to its log. */
+export function launch(dataDir: string, spec: LaunchSpec): ProcessRecord {
+  fs.mkdirSync(path.dirname(spec.logFile), { recursive: true });
+  fs.mkdirSync(path.join(dataDir, 'run'), { recursive: true });
+  const out = fs.openSync(spec.logFile, 'a');
+  fs.writeSync(out, `\n=== ${new Date().toISOString()} ${spec.command} ${spec.args.join(' ')}\n`);
+  const child = spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env },
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  fs.closeSync(out);
+  if (child.pid === undefined) throw new Error(`${spec.name}: could not start ${spec.command}`);
+  child.unref();
+  const record: ProcessRecord = {
+    name: spec.name,
+    pid: child.pid,
+    command: spec.command,
+    marker: spec.marker,
+    startedAt: new Date().toISOString(),
+    logFile: spec.logFile,
+  };
+  fs.writeFileSync(recordPath(dataDir, spec.name), JSON.stringify(record, null, 2));
+  return record;
+}
+
+export function readRecord(dataDir: string, name: string): ProcessRecord | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(recordPath(dataDir, name), 'utf8')) as ProcessRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the pid is alive and still runs the command we started (pids get reused). */
+export function isRunning(record: ProcessRecord): boolean {
+  try {
+    process.kill(record.pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const cmdline = fs.readFileSync(`/proc/${record.pid}/cmdline`, 'utf8');
+    if (cmdline.length === 0) return false; // zombie
+    return cmdline.includes(record.marker);
+  } catch {
+    return true;
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** SIGTERM to the process group, then SIGKILL once the grace period is over. Returns how it ended. */
+export async function stop(dataDir: string, record: ProcessRecord, graceMs: number): Promise<'stopped' | 'killed' | 'not running'> {
+  let outcome: 'stopped' | 'killed' | 'not running' = 'not running';
+  if (isRunning(record)) {
+    signalGroup(record.pid, 'SIGTERM');
+    outcome = 'stopped';
+    const deadline = Date.now() + graceMs;
+    while (isRunning(record) && Date.now() < deadline) await sleep(200);
+    if (isRunning(record)) {
+      signalGroup(record.pid, 'SIGKILL');
+      outcome = 'killed';
+      while (isRunning(record)) await sleep(100);
+    }
+  }
+  fs.rmSync(recordPath(dataDir, record.name), { force: true });
+  return outcome;
+}
+
+/** True when something accepts TCP connections on the port. */
+export function isPortOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** The last lines of a log file, for failure reports. */
+export function tail(file: string, lines = 20): string {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    return text.split('\n').slice(-lines - 1).join('\n');
+  } catch {
+    return `(no log at ${file})`;
+  }
+}

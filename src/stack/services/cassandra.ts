@@ -1,0 +1,143 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, auth } from 'cassandra-driver';
+import { contentHash, provisionMavenClasspath } from '../provision';
+import type { StackSettings } from '../settings';
+import type { StackService } from '../service';
+
+const POM = path.resolve(__dirname, '..', '..', '..', 'stack', 'maven', 'cassandra', 'pom.xml');
+
+/** The superuser Cassandra creates on first start when PasswordAuthenticator is on. */
+export const DEFAULT_CASSANDRA_CREDENTIALS = { username: 'cassandra', password: 'cassandra' };
+
+function libDir(settings: StackSettings): string {
+  return path.join(settings.cacheDir, 'cassandra', contentHash(fs.readFileSync(POM, 'utf8')), 'lib');
+}
+
+function cassandraDir(settings: StackSettings): string {
+  return path.join(settings.dataDir, 'cassandra');
+}
+
+function cassandraYaml(settings: StackSettings): string {
+  const dir = cassandraDir(settings);
+  const { port, storagePort, auth: mode } = settings.cassandra;
+  const password = mode === 'password';
+  return `# Written by the local stack on every start; edit src/stack/services/cassandra.ts instead.
+cluster_name: local-stack
+num_tokens: 16
+partitioner: org.apache.cassandra.dht.Murmur3Partitioner
+authenticator: ${password ? 'PasswordAuthenticator' : 'AllowAllAuthenticator'}
+authorizer: ${password ? 'CassandraAuthorizer' : 'AllowAllAuthorizer'}
+role_manager: CassandraRoleManager
+data_file_directories: [${path.join(dir, 'data')}]
+commitlog_directory: ${path.join(dir, 'commitlog')}
+saved_caches_directory: ${path.join(dir, 'saved_caches')}
+hints_directory: ${path.join(dir, 'hints')}
+cdc_raw_directory: ${path.join(dir, 'cdc_raw')}
+commitlog_sync: periodic
+commitlog_sync_period: 10000ms
+seed_provider:
+  - class_name: org.apache.cassandra.locator.SimpleSeedProvider
+    parameters:
+      - seeds: "127.0.0.1:${storagePort}"
+listen_address: 127.0.0.1
+storage_port: ${storagePort}
+rpc_address: 127.0.0.1
+native_transport_port: ${port}
+start_native_transport: true
+endpoint_snitch: SimpleSnitch
+# Sized for a 2-core machine that also runs Kafka and Temporal.
+concurrent_reads: 16
+concurrent_writes: 32
+concurrent_compactors: 1
+# Tests drop and recreate tables; snapshots on drop would only fill the disk.
+auto_snapshot: false
+`;
+}
+
+const LOGBACK = `<configuration>
+  <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
+    <encoder><pattern>%-5level [%thread] %date{ISO8601} %F:%L - %msg%n</pattern></encoder>
+  </appender>
+  <root level="INFO"><appender-ref ref="STDOUT"/></root>
+</configuration>
+`;
+
+/** The module flags Cassandra 5.0 needs on Java 17 (its jvm17-server.options). */
+const JAVA17_MODULE_FLAGS = [
+  ...['java.base/jdk.internal.misc', 'java.base/jdk.internal.ref', 'java.base/sun.nio.ch', 'java.management.rmi/com.sun.jmx.remote.internal.rmi',
+    'java.rmi/sun.rmi.registry', 'java.rmi/sun.rmi.server', 'java.sql/java.sql', 'java.base/java.lang.ref', 'jdk.unsupported/sun.misc',
+  ].flatMap((pkg) => ['--add-exports', `${pkg}=ALL-UNNAMED`]),
+  ...['java.base/java.lang.module', 'java.base/jdk.internal.loader', 'java.base/jdk.internal.ref', 'java.base/jdk.internal.reflect',
+    'java.base/jdk.internal.math', 'java.base/jdk.internal.module', 'java.base/jdk.internal.util.jar', 'jdk.management/com.sun.management.internal',
+    'java.base/sun.nio.ch', 'java.base/java.io', 'java.base/java.nio', 'java.base/java.util.concurrent', 'java.base/java.util',
+    'java.base/java.util.concurrent.atomic', 'java.base/java.lang', 'java.base/java.math', 'java.base/java.lang.reflect', 'java.base/java.net',
+  ].flatMap((pkg) => ['--add-opens', `${pkg}=ALL-UNNAMED`]),
+];
+
+export const cassandraService: StackService = {
+  name: 'cassandra',
+
+  ports: (settings) => [settings.cassandra.port, settings.cassandra.storagePort, settings.cassandra.jmxPort],
+
+  async provision({ settings, progress }) {
+    await provisionMavenClasspath('Cassandra 5.0', POM, path.dirname(libDir(settings)), path.join(settings.dataDir, 'logs', 'provision-cassandra.log'), progress);
+  },
+
+  async prepare({ settings }) {
+    const dir = cassandraDir(settings);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'cassandra.yaml'), cassandraYaml(settings));
+    fs.writeFileSync(path.join(dir, 'logback.xml'), LOGBACK);
+  },
+
+  launchSpec: (settings) => {
+    const dir = cassandraDir(settings);
+    return {
+      name: 'cassandra',
+      command: 'java',
+      args: [
+        `-Xms${settings.cassandra.heap}`, `-Xmx${settings.cassandra.heap}`,
+        '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=300', '-XX:+ExitOnOutOfMemoryError', '-Xss256k',
+        '-Djdk.attach.allowAttachSelf=true', '-Djava.net.preferIPv4Stack=true',
+        ...JAVA17_MODULE_FLAGS,
+        `-Dcassandra.config=file://${path.join(dir, 'cassandra.yaml')}`,
+        `-Dlogback.configurationFile=${path.join(dir, 'logback.xml')}`,
+        `-Dcassandra.storagedir=${dir}`,
+        `-Dcassandra.logdir=${path.join(settings.dataDir, 'logs')}`,
+        `-Dcassandra.jmx.local.port=${settings.cassandra.jmxPort}`,
+        '-Dcassandra-foreground=yes',
+        // One node: nothing to gossip with, so skip the waits meant for real clusters.
+        '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+        '-Dcassandra.ring_delay_ms=1000',
+        '-Dcassandra.superuser_setup_delay_ms=0',
+        '-cp', path.join(libDir(settings), '*'),
+        'org.apache.cassandra.service.CassandraDaemon',
+      ],
+      cwd: dir,
+      logFile: path.join(settings.dataDir, 'logs', 'cassandra.log'),
+      marker: 'CassandraDaemon',
+    };
+  },
+
+  async probe(settings) {
+    const client = new Client({
+      contactPoints: [`127.0.0.1:${settings.cassandra.port}`],
+      localDataCenter: 'datacenter1',
+      socketOptions: { connectTimeout: 2000 },
+      ...(settings.cassandra.auth === 'password'
+        ? { authProvider: new auth.PlainTextAuthProvider(DEFAULT_CASSANDRA_CREDENTIALS.username, DEFAULT_CASSANDRA_CREDENTIALS.password) }
+        : {}),
+    });
+    try {
+      await client.connect();
+      await client.execute('SELECT release_version FROM system.local');
+    } finally {
+      await client.shutdown();
+    }
+  },
+
+  addresses: (settings) => [
+    `CQL 127.0.0.1:${settings.cassandra.port} (datacenter1, ${settings.cassandra.auth === 'password' ? 'user cassandra / password cassandra' : 'no authentication'})`,
+  ],
+};

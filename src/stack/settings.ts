@@ -1,0 +1,51 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { parseEnv } from '../config/parse-env';
+
+/** Where and how the local stack runs. Every value can be overridden from the environment. */
+const StackEnvSchema = z.object({
+  STACK_DIR: z.string().min(1).default(path.resolve(__dirname, '..', '..', '.stack')),
+  STACK_CACHE_DIR: z
+    .string()
+    .min(1)
+    .default(path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'random-names-pipeline')),
+  STACK_TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  STACK_TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  STACK_KAFKA_PORT: z.coerce.number().int().min(1).max(65535).default(9092),
+  STACK_KAFKA_CONTROLLER_PORT: z.coerce.number().int().min(1).max(65535).default(9093),
+  STACK_KAFKA_HEAP: z.string().regex(/^\d+[mg]$/i, 'a JVM size such as 512m or 1g').default('512m'),
+  STACK_CASSANDRA_PORT: z.coerce.number().int().min(1).max(65535).default(9042),
+  STACK_CASSANDRA_STORAGE_PORT: z.coerce.number().int().min(1).max(65535).default(7000),
+  STACK_CASSANDRA_JMX_PORT: z.coerce.number().int().min(1).max(65535).default(7199),
+  STACK_CASSANDRA_HEAP: z.string().regex(/^\d+[mg]$/i, 'a JVM size such as 512m or 1g').default('1g'),
+  STACK_CASSANDRA_AUTH: z.enum(['none', 'password']).default('none'),
+  STACK_STOP_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+});
+
+export interface StackSettings {
+  dataDir: string;
+  cacheDir: string;
+  temporal: { port: number; uiPort: number };
+  kafka: { port: number; controllerPort: number; heap: string };
+  cassandra: { port: number; storagePort: number; jmxPort: number; heap: string; auth: 'none' | 'password' };
+  stopGraceMs: number;
+}
+
+export function loadStackSettings(env: NodeJS.ProcessEnv = process.env): StackSettings {
+  const e = parseEnv(StackEnvSchema, env);
+  return {
+    dataDir: path.resolve(e.STACK_DIR),
+    cacheDir: path.resolve(e.STACK_CACHE_DIR),
+    temporal: { port: e.STACK_TEMPORAL_PORT, uiPort: e.STACK_TEMPORAL_UI_PORT },
+    kafka: { port: e.STACK_KAFKA_PORT, controllerPort: e.STACK_KAFKA_CONTROLLER_PORT, heap: e.STACK_KAFKA_HEAP },
+    cassandra: {
+      port: e.STACK_CASSANDRA_PORT,
+      storagePort: e.STACK_CASSANDRA_STORAGE_PORT,
+      jmxPort: e.STACK_CASSANDRA_JMX_PORT,
+      heap: e.STACK_CASSANDRA_HEAP,
+      auth: e.STACK_CASSANDRA_AUTH,
+    },
+    stopGraceMs: e.STACK_STOP_GRACE_SECONDS * 1000,
+  };
+}

@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { isPortOpen, isRunning, launch, readRecord, stop, tail } from './processes';
+import type { Progress } from './provision';
+import type { StackService } from './service';
+import { cassandraService } from './services/cassandra';
+import { kafkaService } from './services/kafka';
+import { temporalService } from './services/temporal';
+import type { StackSettings } from './settings';
+
+export const SERVICES: readonly StackService[] = [temporalService, kafkaService, cassandraService];
+
+/** How long each server may take from launch to answering, on a busy 2-core machine. */
+const READY_TIMEOUT_MS: Record<StackService['name'], number> = { temporal: 90_000, kafka: 120_000, cassandra: 240_000 };
+
+/** A server of the stack failed to provision, start or answer; carries the end of its log. */
+export class StackServiceError extends Error {
+  override name = 'StackServiceError';
+  constructor(readonly service: string, message: string, readonly logTail?: string) {
+    super(`${service}: ${message}`);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function findService(name: string): StackService {
+  const service = SERVICES.find((s) => s.name === name);
+  if (!service) throw new Error(`unknown service "${name}" (expected one of ${SERVICES.map((s) => s.name).join(', ')})`);
+  return service;
+}
+
+function isServiceRunning(settings: StackSettings, service: StackService): boolean {
+  const record = readRecord(settings.dataDir, service.name);
+  return record !== undefined && isRunning(record);
+}
+
+async function waitUntilReady(settings: StackSettings, service: StackService, progress: Progress): Promise<void> {
+  const started = Date.now();
+  const deadline = started + READY_TIMEOUT_MS[service.name];
+  let lastError = 'no answer yet';
+  let nextReport = started + 15_000;
+  for (;;) {
+    const record = readRecord(settings.dataDir, service.name);
+    if (!record || !isRunning(record)) {
+      const logFile = service.launchSpec(settings).logFile;
+      throw new StackServiceError(service.name, `the process exited before answering (log: ${logFile})`, tail(logFile));
+    }
+    try {
+      await service.probe(settings);
+      progress(`${service.name} ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return;
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error);
+    }
+    if (Date.now() > deadline) {
+      const logFile = service.launchSpec(settings).logFile;
+      throw new StackServiceError(service.name, `not answering after ${READY_TIMEOUT_MS[service.name] / 1000} s: ${lastError}`, tail(logFile));
+    }
+    if (Date.now() > nextReport) {
+      progress(`waiting for ${service.name} to answer (${Math.round((Date.now() - started) / 1000)} s)`);
+      nextReport = Date.now() + 15_000;
+    }
+    await sleep(500);
+  }
+}
+
+export interface UpResult {
+  started: string[];
+  alreadyRunning: string[];
+}
+
+/**
+ * Brings every server up: provisions what the cache lacks, starts what is not running, and resolves
+ * once each answers a real request. Idempotent: running servers are only probed.
+ */
+export async function stackUp(settings: StackSettings, progress: Progress): Promise<UpResult> {
+  fs.mkdirSync(settings.dataDir, { recursive: true });
+  const alreadyRunning = SERVICES.filter((s) => isServiceRunning(settings, s));
+  const toStart = SERVICES.filter((s) => !alreadyRunning.includes(s));
+
+  // Provisioning is download- and build-bound, so the three run side by side.
+  const provisioned = await Promise.allSettled(toStart.map((s) => s.provision({ settings, progress })));
+  const failures = provisioned.flatMap((r, i) => (r.status === 'rejected' ? [new StackServiceError(toStart[i]!.name, r.reason instanceof Error ? r.reason.message : String(r.reason))] : []));
+  if (failures.length > 0) throw new AggregateStackError(failures);
+
+  for (const service of toStart) {
+    for (const port of service.ports(settings)) {
+      if (await isPortOpen(port)) {
+        throw new StackServiceError(service.name, `port ${port} is already in use by a process this stack did not start (stop it, or choose another port with the STACK_* variables)`);
+      }
+    }
+    await service.prepare({ settings, progress });
+    const spec = service.launchSpec(settings);
+    progress(`starting ${service.name} (log: ${spec.logFile})`);
+    launch(settings.dataDir, spec);
+  }
+  await Promise.all(SERVICES.map((s) => waitUntilReady(settings, s, progress)));
+  return { started: toStart.map((s) => s.name), alreadyRunning: alreadyRunning.map((s) => s.name) };
+}
+
+/** Several servers failed at once; each keeps its own line. */
+export class AggregateStackError extends Error {
+  override name = 'AggregateStackError';
+  constructor(readonly errors: StackServiceError[]) {
+    super(errors.map((e) => e.message).join('\n'));
+  }
+}
+
+export interface DownResult {
+  service: string;
+  outcome: 'stopped' | 'killed' | 'not running';
+  portsStillOpen: number[];
+}
+
+/** Stops every server the stack started, in reverse order; `purge` also deletes their data. */
+export async function stackDown(settings: StackSettings, options: { purge: boolean }, progress: Progress): Promise<DownResult[]> {
+  const results: DownResult[] = [];
+  for (const service of [...SERVICES].reverse()) {
+    const record = readRecord(settings.dataDir, service.name);
+    let outcome: DownResult['outcome'] = 'not running';
+    if (record) {
+      if (isRunning(record)) progress(`stopping ${service.name} (pid ${record.pid})`);
+      outcome = await stop(settings.dataDir, record, settings.stopGraceMs);
+    }
+    // A JVM releases its sockets during the last moments of exit, after its pid stops looking alive.
+    let portsStillOpen: number[] = [];
+    const portDeadline = Date.now() + 10_000;
+    do {
+      portsStillOpen = [];
+      for (const port of service.ports(settings)) if (await isPortOpen(port)) portsStillOpen.push(port);
+      if (portsStillOpen.length > 0 && record) await sleep(250);
+    } while (portsStillOpen.length > 0 && record && Date.now() < portDeadline);
+    results.push({ service: service.name, outcome, portsStillOpen });
+  }
+  if (options.purge) {
+    for (const entry of ['temporal', 'kafka', 'cassandra', 'run', 'logs']) {
+      fs.rmSync(path.join(settings.dataDir, entry), { recursive: true, force: true });
+    }
+  }
+  return results;
+}
+
+export interface ServiceStatus {
+  service: string;
+  state: 'ready' | 'running, not answering' | 'stopped';
+  pid?: number;
+  addresses: string[];
+  detail?: string;
+}
+
+export async function stackStatus(settings: StackSettings): Promise<ServiceStatus[]> {
+  return Promise.all(
+    SERVICES.map(async (service): Promise<ServiceStatus> => {
+      const record = readRecord(settings.dataDir, service.name);
+      const addresses = service.addresses(settings);
+      if (!record || !isRunning(record)) return { service: service.name, state: 'stopped', addresses };
+      try {
+        await service.probe(settings);
+        return { service: service.name, state: 'ready', pid: record.pid, addresses };
+      } catch (error) {
+        return { service: service.name, state: 'running, not answering', pid: record.pid, addresses, detail: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
+}
+
+export function logFileOf(settings: StackSettings, service: StackService): string {
+  return service.launchSpec(settings).logFile;
+}
