@@ -6,6 +6,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  setupFiles: ['<rootDir>/test/setup/quiet-worker-logs.ts'],
   testTimeout: 120000,
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
 };

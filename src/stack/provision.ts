@@ -39,7 +39,7 @@ export function runStep(label: string, command: string, args: string[], options:
       fs.closeSync(out);
       if (error) reject(error);
       else {
-        options.progress(`  ${label.split(' (')[0]}: done in ${Math.round((Date.now() - started) / 1000)} s`);
+        options.progress(`  ${label.replace(/ \(first time.*$/, '')}: done in ${Math.round((Date.now() - started) / 1000)} s`);
         resolve();
       }
     };

@@ -78,7 +78,7 @@ export const kafkaService: StackService = {
   ports: (settings) => [settings.kafka.port, settings.kafka.controllerPort],
 
   async provision({ settings, progress }) {
-    await provisionMavenClasspath(`Kafka (KRaft broker)`, POM, path.dirname(libDir(settings)), path.join(settings.dataDir, 'logs', 'provision-kafka.log'), progress);
+    await provisionMavenClasspath('Kafka 4.1 KRaft broker', POM, path.dirname(libDir(settings)), path.join(settings.dataDir, 'logs', 'provision-kafka.log'), progress);
   },
 
   async prepare({ settings, progress }) {

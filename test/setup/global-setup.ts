@@ -1,0 +1,15 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadStackSettings } from '../../src/stack/settings';
+import { stackUp } from '../../src/stack/stack';
+
+/**
+ * Integration tests talk to the real local stack. Bring it up when it is not running, and remember
+ * that we did so the teardown stops only what the tests started.
+ */
+export default async function globalSetup(): Promise<void> {
+  const settings = loadStackSettings();
+  const result = await stackUp(settings, (message) => process.stdout.write(`[stack] ${message}\n`));
+  const marker = path.join(settings.dataDir, 'run', 'started-by-tests.json');
+  if (result.started.length > 0) fs.writeFileSync(marker, JSON.stringify(result.started));
+}
