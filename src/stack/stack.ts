@@ -140,6 +140,17 @@ export async function stackDown(settings: StackSettings, options: { purge: boole
   return results;
 }
 
+/** Stops one server (for fault tests and operators); `stackUp` starts it again. */
+export async function stackStopService(settings: StackSettings, name: string): Promise<DownResult['outcome']> {
+  const service = findService(name);
+  const record = readRecord(settings.dataDir, service.name);
+  if (!record) return 'not running';
+  const outcome = await stop(settings.dataDir, record, settings.stopGraceMs);
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && (await Promise.all(service.ports(settings).map((p) => isPortOpen(p)))).some(Boolean)) await sleep(250);
+  return outcome;
+}
+
 export interface ServiceStatus {
   service: string;
   state: 'ready' | 'running, not answering' | 'stopped';

@@ -1,0 +1,40 @@
+import type { Producer } from 'kafkajs';
+import { CURRENT_SCHEMA_VERSION, type UserRecord } from '../record/user-record';
+
+export interface SlotIdentity {
+  scheduleId: string;
+  slotTime: string;
+  workflowId: string;
+}
+
+/** Headers on every published record: which schedule slot produced it, and the value's schema. */
+export const HEADER = {
+  scheduleId: 'pipeline-schedule-id',
+  slotTime: 'pipeline-slot-time',
+  workflowId: 'pipeline-workflow-id',
+  schemaVersion: 'pipeline-schema-version',
+} as const;
+
+/** `producer` must be idempotent (kafkajs `idempotent: true`), so a retried send does not duplicate within a run. */
+export function createPublishActivities(deps: { producer: Producer; topic: string; onPublished?: (count: number, slotDone: boolean) => void }) {
+  return {
+    /** Publishes a slot's records keyed by user id, waiting for all in-sync replicas. Returns how many. */
+    async publishUsers(input: { records: UserRecord[]; slot: SlotIdentity; lastPage: boolean }): Promise<number> {
+      const headers = {
+        [HEADER.scheduleId]: input.slot.scheduleId,
+        [HEADER.slotTime]: input.slot.slotTime,
+        [HEADER.workflowId]: input.slot.workflowId,
+        [HEADER.schemaVersion]: String(CURRENT_SCHEMA_VERSION),
+      };
+      await deps.producer.send({
+        topic: deps.topic,
+        acks: -1,
+        messages: input.records.map((record) => ({ key: record.id, value: JSON.stringify(record), headers })),
+      });
+      deps.onPublished?.(input.records.length, input.lastPage);
+      return input.records.length;
+    },
+  };
+}
+
+export type PublishActivities = ReturnType<typeof createPublishActivities>;

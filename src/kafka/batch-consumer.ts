@@ -1,0 +1,118 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { PipelineConfig } from '../config/pipeline-config';
+import type { PipelineCounters } from '../metrics/pipeline-counters';
+import { batchWorkflowId } from '../workflows/batch-id';
+import type { SinkBatch, SinkBatchResult } from '../workflows/write-batch';
+import { classifyMessages } from './classify-messages';
+import { createProducer } from './client';
+import { toDeadLetter } from './dead-letter';
+
+export interface BatchConsumerDeps {
+  kafka: Kafka;
+  temporal: Client;
+  config: PipelineConfig;
+  counters: PipelineCounters;
+  log?: (line: string) => void;
+}
+
+export interface RunningBatchConsumer {
+  consumer: Consumer;
+  /** Finishes the batch in flight, commits its offsets and disconnects. */
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Consumes the topic in the consumer group and hands each batch to a `writeBatch` workflow.
+ * Offsets are committed only after the workflow reports the rows written (at-least-once); the
+ * upsert by id makes redelivery harmless. While a batch waits (e.g. Cassandra is down) its
+ * partition is not fetched further, so memory stays bounded.
+ */
+export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<RunningBatchConsumer> {
+  const { config, kafka } = deps;
+  const consumer = kafka.consumer({
+    groupId: config.kafka.consumerGroup,
+    // The broker holds a fetch until this many bytes or the max wait: that is how batches fill up.
+    minBytes: Math.min(config.batch.maxRecords * 256, 1024 * 1024),
+    maxWaitTimeInMs: config.batch.maxWaitMs,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3000,
+  });
+  const dlqProducer: Producer = createProducer(kafka);
+  await Promise.all([consumer.connect(), dlqProducer.connect()]);
+  await consumer.subscribe({ topic: config.kafka.topic, fromBeginning: true });
+
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: config.kafka.partitions,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      for (let start = 0; start < batch.messages.length; start += config.batch.maxRecords) {
+        if (!isRunning() || isStale()) return;
+        const chunk = batch.messages.slice(start, start + config.batch.maxRecords);
+        const firstOffset = chunk[0]!.offset;
+        const lastOffset = chunk[chunk.length - 1]!.offset;
+        const now = new Date();
+        const { rows, dead } = classifyMessages(chunk, batch.partition, now);
+        if (dead.length > 0) {
+          await dlqProducer.send({
+            topic: config.kafka.dlqTopic,
+            acks: -1,
+            messages: dead.map(({ message, reason }) =>
+              toDeadLetter(message, { topic: batch.topic, partition: batch.partition, offset: message.offset, reason, failedAt: now }),
+            ),
+          });
+          deps.counters.deadLettered += dead.length;
+        }
+        if (rows.length > 0) {
+          await writeThroughTemporal(deps, { topic: batch.topic, partition: batch.partition, firstOffset, lastOffset, rows }, heartbeat);
+          deps.counters.rowsWritten += rows.length;
+          deps.counters.batchesWritten += 1;
+        }
+        resolveOffset(lastOffset);
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }]);
+        await heartbeat();
+      }
+    },
+  });
+
+  return {
+    consumer,
+    async stop() {
+      await consumer.stop();
+      await Promise.all([consumer.disconnect(), dlqProducer.disconnect()]);
+    },
+  };
+}
+
+/** Starts (or attaches to) the batch's workflow and waits for it, heartbeating to keep the group membership. */
+async function writeThroughTemporal(deps: BatchConsumerDeps, batch: SinkBatch, heartbeat: () => Promise<void>): Promise<SinkBatchResult> {
+  const workflowId = batchWorkflowId(batch);
+  let handle;
+  try {
+    handle = await deps.temporal.workflow.start('writeBatch', {
+      taskQueue: deps.config.temporal.sinkTaskQueue,
+      workflowId,
+      args: [batch],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    });
+  } catch (error) {
+    // The same offsets were written before (a redelivery after a crash before commit): reuse that run.
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    handle = deps.temporal.workflow.getHandle(workflowId);
+  }
+  const result = handle.result() as Promise<SinkBatchResult>;
+  let settled = false;
+  result.then(() => (settled = true), () => (settled = true));
+  while (!settled) {
+    await Promise.race([result.catch(() => undefined), sleep(2000)]);
+    if (!settled) await heartbeat();
+  }
+  return result;
+}
+

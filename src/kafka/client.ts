@@ -1,0 +1,32 @@
+import { Kafka, Partitioners, logLevel, type LogEntry, type Producer } from 'kafkajs';
+import type { PipelineConfig } from '../config/pipeline-config';
+
+/** kafkajs logs every retried request at ERROR; only warnings and worse that survive retries matter here. */
+function quietLogCreator() {
+  return ({ level, log }: LogEntry) => {
+    if (level > logLevel.WARN) return;
+    const { message, error } = log as { message: string; error?: string };
+    if (/coordinator is (loading|not available)|rebalanc|not the leader/i.test(`${message} ${error ?? ''}`)) return;
+    // Sends are retried by Temporal activities as a whole; the consumer's upsert makes a re-send harmless.
+    if (/Limiting retries for the idempotent producer/.test(message)) return;
+    console.error(`[kafka] ${message}${error ? `: ${error}` : ''}`);
+  };
+}
+
+export function createKafka(config: PipelineConfig['kafka']): Kafka {
+  return new Kafka({
+    clientId: config.clientId,
+    brokers: config.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: () => quietLogCreator(),
+    retry: { initialRetryTime: 300, retries: 8 },
+  });
+}
+
+/**
+ * An idempotent producer (no duplicates from its own retries) using Java's murmur2 partitioner,
+ * so a key lands on the same partition whichever client produced it.
+ */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+}

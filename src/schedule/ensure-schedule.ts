@@ -1,0 +1,86 @@
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
+import type { IngestSlotInput } from '../workflows/ingest-slot';
+
+export interface SlotScheduleSettings {
+  scheduleId: string;
+  intervalMs: number;
+  usersPerSlot: number;
+  taskQueue: string;
+  /** Only when creating: start paused with this note (an existing schedule keeps its own state). */
+  createPaused?: string;
+}
+
+/**
+ * Slots are independent and idempotent (seeded by slot time), so runs may overlap (ALLOW_ALL): a slow
+ * slot never delays or drops the next one, and a backfill runs its slots side by side. The 5-minute
+ * catch-up window covers a server restart or a deploy; older misses are a job for backfill.
+ */
+export const SLOT_POLICIES = { overlap: ScheduleOverlapPolicy.ALLOW_ALL, catchupWindow: '5 minutes' } as const;
+export const SLOT_WORKFLOW_TIMEOUT = '5 minutes';
+
+export function desiredSchedule(settings: SlotScheduleSettings): ScheduleOptions {
+  const input: IngestSlotInput = { scheduleId: settings.scheduleId, usersPerSlot: settings.usersPerSlot };
+  return {
+    scheduleId: settings.scheduleId,
+    spec: { intervals: [{ every: settings.intervalMs }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'ingestSlot',
+      // The schedule appends the slot time: `random-names-2026-11-24T12:00:10Z`.
+      workflowId: settings.scheduleId,
+      taskQueue: settings.taskQueue,
+      args: [input],
+      workflowExecutionTimeout: SLOT_WORKFLOW_TIMEOUT,
+    },
+    policies: { ...SLOT_POLICIES },
+  };
+}
+
+/** True when the running schedule already does what the settings ask for. */
+export function matchesSettings(description: ScheduleDescription, settings: SlotScheduleSettings): boolean {
+  const interval = description.spec.intervals?.[0];
+  const action = description.action;
+  if (action.type !== 'startWorkflow') return false;
+  const args = action.args as unknown[] | undefined;
+  return (
+    description.spec.intervals?.length === 1 &&
+    Number(interval?.every) === settings.intervalMs &&
+    action.workflowType === 'ingestSlot' &&
+    action.taskQueue === settings.taskQueue &&
+    JSON.stringify(args?.[0]) === JSON.stringify({ scheduleId: settings.scheduleId, usersPerSlot: settings.usersPerSlot }) &&
+    description.policies.overlap === SLOT_POLICIES.overlap
+  );
+}
+
+/**
+ * Creates the slot schedule if missing, updates it if its spec or action changed, and otherwise
+ * leaves it alone. A schedule an operator paused stays paused, with its note.
+ */
+export async function ensureSchedule(client: Client, settings: SlotScheduleSettings): Promise<'created' | 'updated' | 'unchanged'> {
+  const desired = desiredSchedule(settings);
+  const handle = client.schedule.getHandle(settings.scheduleId);
+  let current: ScheduleDescription | undefined;
+  try {
+    current = await handle.describe();
+  } catch (error) {
+    if (!(error instanceof ScheduleNotFoundError)) throw error;
+  }
+  if (!current) {
+    try {
+      await client.schedule.create(settings.createPaused ? { ...desired, state: { paused: true, note: settings.createPaused } } : desired);
+      return 'created';
+    } catch (error) {
+      if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+      current = await handle.describe();
+    }
+  }
+  if (matchesSettings(current, settings)) return 'unchanged';
+  await handle.update((previous) => ({
+    ...previous,
+    spec: desired.spec,
+    action: desired.action,
+    policies: desired.policies,
+    state: { paused: previous.state.paused, note: previous.state.note },
+  }));
+  return 'updated';
+}

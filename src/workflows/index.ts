@@ -1,0 +1,3 @@
+// Everything the workers register; bundled for the Temporal workflow sandbox.
+export { ingestSlot } from './ingest-slot';
+export { writeBatch } from './write-batch';

@@ -1,0 +1,60 @@
+import { createSourceClient } from '../../src/source/client';
+import { toUserRecord } from '../../src/record/user-record';
+import { PipelineHarness, waitFor } from '../support/pipeline-harness';
+
+describe('pipeline: bad messages on the topic', () => {
+  let pipeline: PipelineHarness;
+
+  beforeAll(async () => {
+    pipeline = await PipelineHarness.create({ KAFKA_TOPIC_PARTITIONS: '1' });
+    await pipeline.prepare();
+    await pipeline.startWorkers();
+  });
+
+  afterAll(async () => {
+    await pipeline?.close();
+  });
+
+  it('sends each to the dead-letter topic with its reason, and the valid messages after them still reach Cassandra', async () => {
+    const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
+    const users = await source.fetchUsers({ results: 4, seed: 'dead-letters', page: 1 });
+    const now = new Date();
+    const valid = users.map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
+    const [first, ...others] = valid;
+
+    const poison: { key: string; value: string | null; expectReason: RegExp }[] = [
+      { key: 'not-json', value: 'this is not JSON {', expectReason: /json/i },
+      { key: 'missing-fields', value: JSON.stringify({ schema_version: 1, id: first!.id }), expectReason: /full_name|required|missing/i },
+      { key: 'wrong-types', value: JSON.stringify({ ...first, latitude: 'north', postcode: 12 }), expectReason: /latitude|postcode/i },
+      { key: 'null-value', value: null, expectReason: /no value|null|empty/i },
+      { key: 'unknown-version', value: JSON.stringify({ ...first, schema_version: 7 }), expectReason: /schema_version/i },
+    ];
+    const producer = pipeline.kafka.producer();
+    await producer.connect();
+    // Poison first, then valid records behind it on the same (single) partition.
+    await producer.send({ topic: pipeline.config.kafka.topic, messages: poison.map((p) => ({ key: p.key, value: p.value })) });
+    await producer.send({ topic: pipeline.config.kafka.topic, messages: valid.map((r) => ({ key: r.id, value: JSON.stringify(r) })) });
+    await producer.disconnect();
+
+    await pipeline.waitForDrain();
+    const ids = await pipeline.cassandraIds();
+    expect(ids.sort()).toEqual(valid.map((r) => r.id).sort());
+    expect(others.length).toBe(3);
+
+    const dead = await waitFor('the dead letters', async () => {
+      const messages = await pipeline.readTopic(pipeline.config.kafka.dlqTopic);
+      return messages.length >= poison.length ? messages : undefined;
+    });
+    expect(dead).toHaveLength(poison.length);
+    for (const p of poison) {
+      const letter = dead.find((d) => d.key === p.key);
+      expect(letter).toBeDefined();
+      expect(letter!.value).toBe(p.value);
+      expect(letter!.headers['dlq-reason']).toMatch(p.expectReason);
+      expect(letter!.headers['dlq-source-topic']).toBe(pipeline.config.kafka.topic);
+      expect(letter!.headers['dlq-source-partition']).toBe('0');
+      expect(letter!.headers['dlq-source-offset']).toMatch(/^\d+$/);
+    }
+    expect(pipeline.counters.deadLettered).toBe(poison.length);
+  });
+});

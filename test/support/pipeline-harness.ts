@@ -1,0 +1,169 @@
+import { Client, Connection } from '@temporalio/client';
+import { Client as CassandraClient } from 'cassandra-driver';
+import type { Kafka } from 'kafkajs';
+import { loadPipelineConfig, type PipelineConfig } from '../../src/config/pipeline-config';
+import { createCassandraClient } from '../../src/cassandra/client';
+import { createKafka } from '../../src/kafka/client';
+import { consumerLag } from '../../src/kafka/consumer-lag';
+import { PipelineCounters } from '../../src/metrics/pipeline-counters';
+import { preparePipeline } from '../../src/pipeline/prepare';
+import { createSourceClient } from '../../src/source/client';
+import { startSourceServer } from '../../src/source/server';
+import { startIngestWorker, type RunningWorker } from '../../src/workers/ingest';
+import { startSinkWorker } from '../../src/workers/sink';
+import { stackAddresses, uniqueName } from './stack-addresses';
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(everyMs);
+  }
+}
+
+/**
+ * One isolated pipeline on the shared local stack: its own topic, keyspace, table, consumer group,
+ * task queues and schedule id, with the project's local source server.
+ */
+export class PipelineHarness {
+  readonly counters = new PipelineCounters();
+  private ingest?: RunningWorker;
+  private sink?: RunningWorker;
+  private closeSource?: () => Promise<void>;
+  private connection?: Connection;
+  temporal!: Client;
+  kafka!: Kafka;
+  cassandra!: CassandraClient;
+  config!: PipelineConfig;
+
+  static async create(overrides: Record<string, string> = {}): Promise<PipelineHarness> {
+    const harness = new PipelineHarness();
+    await harness.init(overrides);
+    return harness;
+  }
+
+  private async init(overrides: Record<string, string>): Promise<void> {
+    const name = uniqueName('t');
+    const server = await startSourceServer({ host: '127.0.0.1', port: 0 });
+    this.closeSource = server.close;
+    const addresses = stackAddresses();
+    this.config = loadPipelineConfig({
+      TEMPORAL_ADDRESS: addresses.temporal,
+      KAFKA_BROKERS: addresses.kafkaBrokers.join(','),
+      CASSANDRA_CONTACT_POINTS: addresses.cassandraContactPoints.join(','),
+      KAFKA_TOPIC: `${name}.random_names`,
+      KAFKA_TOPIC_PARTITIONS: '3',
+      KAFKA_CONSUMER_GROUP: `${name}-sink`,
+      CASSANDRA_KEYSPACE: name,
+      INGEST_TASK_QUEUE: `${name}-ingest`,
+      SINK_TASK_QUEUE: `${name}-sink`,
+      SCHEDULE_ID: `${name}-schedule`,
+      SCHEDULE_INTERVAL: '1s',
+      USERS_PER_SLOT: '3',
+      BATCH_MAX_WAIT: '200ms',
+      SOURCE_URL: server.url,
+      ...overrides,
+    });
+    this.kafka = createKafka(this.config.kafka);
+    this.connection = await Connection.connect({ address: this.config.temporal.address });
+    this.temporal = new Client({ connection: this.connection, namespace: this.config.temporal.namespace });
+    this.cassandra = createCassandraClient(this.config.cassandra);
+    await this.cassandra.connect();
+  }
+
+  /** Schema, topics and a schedule that starts paused, so each test decides when slots fire. */
+  async prepare(): Promise<void> {
+    await preparePipeline({ config: this.config, kafka: this.kafka, temporal: this.temporal, log: () => undefined, createPaused: 'created paused by the test harness' });
+  }
+
+  async startWorkers(): Promise<void> {
+    const source = createSourceClient({ baseUrl: this.config.source.url!, timeoutMs: this.config.source.timeoutMs, maxResponseBytes: this.config.source.maxResponseBytes });
+    this.ingest = await startIngestWorker({ config: this.config, kafka: this.kafka, source, counters: this.counters });
+    this.sink = await startSinkWorker({ config: this.config, kafka: this.kafka, counters: this.counters });
+  }
+
+  schedule() {
+    return this.temporal.schedule.getHandle(this.config.schedule.id);
+  }
+
+  /** Waits until the schedule has taken `count` actions in total and none is still running. */
+  async waitForSlots(count: number, timeoutMs = 90_000): Promise<void> {
+    await waitFor(`${count} completed slots`, async () => {
+      const d = await this.schedule().describe();
+      return d.info.numActionsTaken >= count && d.info.runningActions.length === 0;
+    }, timeoutMs, 500);
+  }
+
+  async cassandraIds(): Promise<string[]> {
+    const ids: string[] = [];
+    const query = `SELECT id FROM ${this.config.cassandra.keyspace}.${this.config.cassandra.table}`;
+    await new Promise<void>((resolve, reject) => {
+      this.cassandra.eachRow(query, [], { prepare: true, autoPage: true, fetchSize: 5000 }, (_, row) => ids.push(row.get('id').toString()), (err) => (err ? reject(err) : resolve()));
+    });
+    return ids;
+  }
+
+  /** Every message on a topic, read from the beginning with a throwaway consumer group. */
+  async readTopic(topic: string): Promise<{ key: string | null; value: string | null; headers: Record<string, string>; partition: number; offset: string }[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(topic);
+    await admin.disconnect();
+    const expected = ends.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
+    const messages: Awaited<ReturnType<PipelineHarness['readTopic']>> = [];
+    if (expected === 0) return messages;
+    const consumer = this.kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message, partition }) => {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
+          messages.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers, partition, offset: message.offset });
+          if (messages.length >= expected) resolve();
+        },
+      });
+    });
+    await consumer.disconnect();
+    return messages;
+  }
+
+  async lag(): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return (await consumerLag(admin, this.config.kafka.consumerGroup, this.config.kafka.topic)).reduce((sum, p) => sum + p.lag, 0);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Waits until the consumer group has committed everything on the topic. */
+  async waitForDrain(timeoutMs = 90_000): Promise<void> {
+    await waitFor('the consumer to commit every message', async () => (await this.lag()) === 0, timeoutMs, 500);
+  }
+
+  async close(): Promise<void> {
+    await this.schedule().delete().catch(() => undefined);
+    await this.sink?.stop().catch(() => undefined);
+    await this.ingest?.stop().catch(() => undefined);
+    await this.cassandra.execute(`DROP KEYSPACE IF EXISTS ${this.config.cassandra.keyspace}`).catch(() => undefined);
+    await this.cassandra.shutdown().catch(() => undefined);
+    const admin = this.kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [this.config.kafka.topic, this.config.kafka.dlqTopic] }).catch(() => undefined);
+    await admin.disconnect();
+    await this.connection?.close();
+    await this.closeSource?.();
+  }
+}

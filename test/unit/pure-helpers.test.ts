@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { cqlStatements, CQL_DIR } from '../../src/cassandra/apply-schema';
+import { toDeadLetter } from '../../src/kafka/dead-letter';
+import { desiredSchedule, matchesSettings } from '../../src/schedule/ensure-schedule';
+import { batchWorkflowId } from '../../src/workflows/batch-id';
+import { toBoundValues, upsertStatement } from '../../src/activities/write-rows';
+import { USER_ROW_COLUMNS as ROW_COLUMNS } from '../../src/record/user-row';
+import type { ScheduleDescription } from '@temporalio/client';
+
+describe('CQL schema files', () => {
+  it('split into statements with variables substituted and comments dropped', () => {
+    const statements = fs
+      .readdirSync(CQL_DIR)
+      .sort()
+      .flatMap((f) => cqlStatements(fs.readFileSync(path.join(CQL_DIR, f), 'utf8'), { keyspace: 'ks', table: 'people', replication_factor: '3' }));
+    expect(statements).toHaveLength(2);
+    expect(statements[0]).toMatch(/^CREATE KEYSPACE IF NOT EXISTS ks\s+WITH replication = \{'class': 'SimpleStrategy', 'replication_factor': 3\}$/);
+    expect(statements[1]).toMatch(/^CREATE TABLE IF NOT EXISTS ks\.people \(/);
+    expect(statements[1]).toContain('id uuid PRIMARY KEY');
+    expect(statements.join(' ')).not.toContain('--');
+  });
+
+  it('refuse a statement with an unknown variable', () => {
+    expect(() => cqlStatements('CREATE TABLE ${nope}.t (id int PRIMARY KEY);', {})).toThrow('${nope}');
+  });
+
+  it('have a column for every row field the sink writes', () => {
+    const table = fs.readFileSync(path.join(CQL_DIR, '002-random-names.cql'), 'utf8');
+    for (const column of ROW_COLUMNS) expect(table).toMatch(new RegExp(`\\b${column}\\b`));
+    expect(upsertStatement('ks', 't')).toBe(`INSERT INTO ks.t (${ROW_COLUMNS.join(', ')}) VALUES (${ROW_COLUMNS.map(() => '?').join(', ')})`);
+  });
+});
+
+describe('row values bound to the upsert', () => {
+  it('are typed for the table, in column order', () => {
+    const values = toBoundValues({
+      id: '0f8fad5b-d9cb-469f-a165-70867728950e', full_name: 'Mr. A B', gender: 'male', location: '1, Road', city: 'C', country: 'NL',
+      postcode: '3067 KP', latitude: 1.5, longitude: -2.25, email: 'a@b.c', slot_time: '2026-11-24T12:00:00.000Z',
+      fetched_at: '2026-11-24T12:00:00.100Z', kafka_partition: 2, kafka_offset: '9007199254740993', ingested_at: '2026-11-24T12:00:01.000Z',
+    });
+    expect(values).toHaveLength(ROW_COLUMNS.length);
+    expect(String(values[0])).toBe('0f8fad5b-d9cb-469f-a165-70867728950e');
+    expect(values[6]).toBe('3067 KP');
+    expect((values[10] as Date).toISOString()).toBe('2026-11-24T12:00:00.000Z');
+    expect(String(values[13])).toBe('9007199254740993'); // beyond Number precision, kept exact
+  });
+});
+
+describe('dead letters', () => {
+  it('keep key, value and headers, and say why and where from', () => {
+    const letter = toDeadLetter(
+      { key: Buffer.from('k'), value: Buffer.from('{oops'), headers: { 'pipeline-slot-time': '2026-11-24T12:00:00.000Z' } },
+      { topic: 'random_names', partition: 4, offset: '17', reason: 'not JSON', failedAt: new Date('2026-11-24T12:00:05.000Z') },
+    );
+    expect(letter.key).toEqual(Buffer.from('k'));
+    expect(letter.value).toEqual(Buffer.from('{oops'));
+    expect(letter.headers).toEqual({
+      'pipeline-slot-time': '2026-11-24T12:00:00.000Z',
+      'dlq-reason': 'not JSON',
+      'dlq-source-topic': 'random_names',
+      'dlq-source-partition': '4',
+      'dlq-source-offset': '17',
+      'dlq-failed-at': '2026-11-24T12:00:05.000Z',
+    });
+  });
+
+  it('keep a null value null', () => {
+    expect(toDeadLetter({ key: null, value: null }, { topic: 't', partition: 0, offset: '0', reason: 'null value', failedAt: new Date(0) }).value).toBeNull();
+  });
+});
+
+describe('batch workflow ids', () => {
+  it.each([
+    [{ topic: 'random_names', partition: 0, firstOffset: '0', lastOffset: '499' }, 'batch-random_names-p0-0-499'],
+    [{ topic: 'random_names', partition: 5, firstOffset: '1000', lastOffset: '1000' }, 'batch-random_names-p5-1000-1000'],
+  ])('name topic, partition and offsets: %j', (batch, id) => {
+    expect(batchWorkflowId(batch)).toBe(id);
+  });
+});
+
+describe('slot schedule', () => {
+  const settings = { scheduleId: 'random-names', intervalMs: 10_000, usersPerSlot: 1, taskQueue: 'random-names-ingest' };
+
+  function describedAs(options: ReturnType<typeof desiredSchedule>): ScheduleDescription {
+    return {
+      spec: { intervals: [{ every: (options.spec.intervals![0]!.every as number), offset: 0 }] },
+      action: { ...options.action, args: options.action.type === 'startWorkflow' ? options.action.args : [] },
+      policies: { overlap: options.policies!.overlap, catchupWindow: 300_000, pauseOnFailure: false },
+    } as unknown as ScheduleDescription;
+  }
+
+  it('fires ingestSlot every interval with overlapping runs allowed and a 5-minute catch-up window', () => {
+    const options = desiredSchedule(settings);
+    expect(options.spec.intervals).toEqual([{ every: 10_000 }]);
+    expect(options.action).toMatchObject({ type: 'startWorkflow', workflowType: 'ingestSlot', workflowId: 'random-names', taskQueue: 'random-names-ingest', args: [{ scheduleId: 'random-names', usersPerSlot: 1 }] });
+    expect(options.policies).toEqual({ overlap: 'ALLOW_ALL', catchupWindow: '5 minutes' });
+  });
+
+  it('is left alone when it matches, and updated when interval or users per slot changed', () => {
+    const current = describedAs(desiredSchedule(settings));
+    expect(matchesSettings(current, settings)).toBe(true);
+    expect(matchesSettings(current, { ...settings, intervalMs: 1000 })).toBe(false);
+    expect(matchesSettings(current, { ...settings, usersPerSlot: 5 })).toBe(false);
+    expect(matchesSettings(current, { ...settings, taskQueue: 'other' })).toBe(false);
+  });
+});
