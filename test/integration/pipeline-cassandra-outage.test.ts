@@ -24,7 +24,11 @@ describe('pipeline: Cassandra down for ~20 s in the middle of a run', () => {
     await stackStopService(settings, 'cassandra');
     const downAt = Date.now();
     await waitFor('slots published during the outage', async () => pipeline.counters.usersPublished >= pipeline.counters.rowsWritten + 4, 30_000, 300);
+    const writtenWhileDown = pipeline.counters.rowsWritten;
     await sleep(Math.max(0, 20_000 - (Date.now() - downAt)));
+    // Nothing was acknowledged while Cassandra was away, so nothing was committed either.
+    expect(pipeline.counters.rowsWritten).toBe(writtenWhileDown);
+    expect(await pipeline.lag()).toBeGreaterThan(0);
     await stackUp(settings, () => undefined);
 
     await sleep(3000);

@@ -84,4 +84,19 @@ describe('pipeline: schedule → Kafka → Cassandra', () => {
     const ids = await pipeline.cassandraIds();
     expect(ids.sort()).toEqual([...idsAfterFirstRun].sort());
   });
+
+  it('a redelivery from the start of the topic (offsets lost) rewrites the same rows and adds none', async () => {
+    await pipeline.stopSinks();
+    const admin = pipeline.kafka.admin();
+    await admin.connect();
+    await admin.resetOffsets({ groupId: pipeline.config.kafka.consumerGroup, topic: pipeline.config.kafka.topic, earliest: true });
+    await admin.disconnect();
+    expect(await pipeline.lag()).toBeGreaterThan(0);
+
+    const again = await pipeline.startSink();
+    await pipeline.waitForDrain();
+    expect(again.counters.rowsWritten).toBe((await pipeline.readTopic(pipeline.config.kafka.topic)).length);
+    const ids = await pipeline.cassandraIds();
+    expect(ids.sort()).toEqual([...idsAfterFirstRun].sort());
+  });
 });

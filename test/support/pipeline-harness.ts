@@ -37,7 +37,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 export class PipelineHarness {
   readonly counters = new PipelineCounters();
   private ingest?: RunningWorker;
-  private sink?: RunningWorker;
+  private sinks: RunningWorker[] = [];
   private closeSource?: () => Promise<void>;
   private connection?: Connection;
   temporal!: Client;
@@ -88,7 +88,20 @@ export class PipelineHarness {
   async startWorkers(): Promise<void> {
     const source = createSourceClient({ baseUrl: this.config.source.url!, timeoutMs: this.config.source.timeoutMs, maxResponseBytes: this.config.source.maxResponseBytes });
     this.ingest = await startIngestWorker({ config: this.config, kafka: this.kafka, source, counters: this.counters });
-    this.sink = await startSinkWorker({ config: this.config, kafka: this.kafka, counters: this.counters });
+    await this.startSink(this.counters);
+  }
+
+  /** One more consumer worker in the same group (as on another machine), with counters of its own. */
+  async startSink(counters = new PipelineCounters()): Promise<{ worker: RunningWorker; counters: PipelineCounters }> {
+    const worker = await startSinkWorker({ config: this.config, kafka: this.kafka, counters });
+    this.sinks.push(worker);
+    return { worker, counters };
+  }
+
+  /** Stops every consumer worker (each drains its batch in flight and commits). */
+  async stopSinks(): Promise<void> {
+    const sinks = this.sinks.splice(0);
+    await Promise.all(sinks.map((s) => s.stop()));
   }
 
   schedule() {
@@ -155,7 +168,7 @@ export class PipelineHarness {
 
   async close(): Promise<void> {
     await this.schedule().delete().catch(() => undefined);
-    await this.sink?.stop().catch(() => undefined);
+    await this.stopSinks().catch(() => undefined);
     await this.ingest?.stop().catch(() => undefined);
     await this.cassandra.execute(`DROP KEYSPACE IF EXISTS ${this.config.cassandra.keyspace}`).catch(() => undefined);
     await this.cassandra.shutdown().catch(() => undefined);
