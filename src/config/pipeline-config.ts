@@ -50,6 +50,9 @@ const PipelineEnvSchema = z.object({
   BATCH_MAX_WAIT: duration.default(parseDurationMs('500ms')),
 });
 
+/** Every variable the pipeline reads; a deployment that sets another one has a typo. */
+export const PIPELINE_ENV_VARIABLES = Object.keys(PipelineEnvSchema.shape) as (keyof typeof PipelineEnvSchema.shape)[];
+
 export interface PipelineConfig {
   temporal: { address: string; namespace: string; ingestTaskQueue: string; sinkTaskQueue: string };
   kafka: { brokers: string[]; clientId: string; topic: string; dlqTopic: string; partitions: number; replicationFactor: number; consumerGroup: string };
