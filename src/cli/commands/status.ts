@@ -1,0 +1,153 @@
+import type { Client as CassandraClient } from 'cassandra-driver';
+import { consumerLag, type PartitionLag } from '../../kafka/consumer-lag';
+import type { CommandContext } from '../context';
+import { formatAgo, formatTime, table } from '../output';
+import { parseCommandArgs, parseDurationOption } from '../usage';
+import { describeSchedule, type ScheduleSummary } from './schedule';
+
+export const STATUS_HELP = `usage: pipeline status [--watch] [--every DURATION] [--json]
+
+Shows the schedule (state, last and next fire time, recent slot outcomes), the consumer group's lag per
+partition (end offset, committed offset, lag), the dead-letter queue's depth, the rows in Cassandra, and
+which workers poll the task queues. A server that does not answer is named instead of failing the command.
+
+  --watch            refresh until Ctrl-C (every 2s, or --every)
+  --json             one JSON document (with --watch: one per refresh)`;
+
+type Section<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export interface PipelineStatus {
+  at: string;
+  schedule: Section<ScheduleSummary>;
+  consumer: Section<{ group: string; topic: string; partitions: PartitionLag[]; totalLag: number }>;
+  deadLetters: Section<{ topic: string; depth: number }>;
+  rows: Section<{ table: string; count: number; method: string }>;
+  pollers: Section<{ taskQueue: string; kind: string; identity: string; lastAccess: string | null }[]>;
+}
+
+async function section<T>(service: string, load: () => Promise<T>): Promise<Section<T>> {
+  try {
+    return { ok: true, value: await withTimeout(load(), 8000, `${service} did not answer within 8 s`) };
+  } catch (error) {
+    return { ok: false, error: `${service} unavailable: ${(error as Error).message.split('\n')[0]}` };
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(message)), ms);
+    promise.then((v) => (clearTimeout(timer), resolve(v)), (e) => (clearTimeout(timer), reject(e)));
+  });
+}
+
+/**
+ * Rows: an exact `count(*)` is a full scan, cheap only while the table is small, so it gets 2 s;
+ * past that the status falls back to Cassandra's own partition estimate (system.size_estimates).
+ */
+async function countRows(cassandra: CassandraClient, keyspace: string, table: string): Promise<{ table: string; count: number; method: string }> {
+  const name = `${keyspace}.${table}`;
+  try {
+    const result = await cassandra.execute(`SELECT count(*) AS n FROM ${name}`, [], { readTimeout: 2000 });
+    return { table: name, count: Number(result.first().get('n')), method: 'exact count(*), a full scan given 2 s' };
+  } catch {
+    const estimate = await cassandra.execute('SELECT partitions_count FROM system.size_estimates WHERE keyspace_name = ? AND table_name = ?', [keyspace, table], { prepare: true });
+    const count = estimate.rows.reduce((sum, r) => sum + Number(r.get('partitions_count')), 0);
+    return { table: name, count, method: 'estimate from system.size_estimates (count(*) took over 2 s)' };
+  }
+}
+
+export async function collectStatus(context: CommandContext): Promise<PipelineStatus> {
+  const { config } = context;
+  const kafkaSections = async () => {
+    const admin = context.kafka().admin({ retry: { retries: 1 } });
+    await withTimeout(admin.connect(), 5000, 'no answer within 5 s');
+    try {
+      const [lag, dlq] = await Promise.all([
+        consumerLag(admin, config.kafka.consumerGroup, config.kafka.topic),
+        admin.fetchTopicOffsets(config.kafka.dlqTopic),
+      ]);
+      return { lag, dlqDepth: dlq.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0) };
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  const kafka = section('kafka', kafkaSections);
+  const [schedule, kafkaResult, rows, pollers] = await Promise.all([
+    section('temporal', async () => describeSchedule(await context.temporal(), config.schedule.id)),
+    kafka,
+    section('cassandra', async () => countRows(await context.cassandra(), config.cassandra.keyspace, config.cassandra.table)),
+    section('temporal', async () => {
+      const temporal = await context.temporal();
+      const list: { taskQueue: string; kind: string; identity: string; lastAccess: string | null }[] = [];
+      for (const taskQueue of [config.temporal.ingestTaskQueue, config.temporal.sinkTaskQueue]) {
+        for (const [kind, taskQueueType] of [['workflow', 1], ['activity', 2]] as const) {
+          const response = await temporal.workflowService.describeTaskQueue({ namespace: config.temporal.namespace, taskQueue: { name: taskQueue }, taskQueueType });
+          for (const p of response.pollers ?? []) {
+            const seconds = p.lastAccessTime?.seconds;
+            list.push({ taskQueue, kind, identity: p.identity ?? '?', lastAccess: seconds ? new Date(Number(seconds) * 1000).toISOString() : null });
+          }
+        }
+      }
+      return list;
+    }),
+  ]);
+  return {
+    at: new Date().toISOString(),
+    schedule,
+    consumer: kafkaResult.ok
+      ? { ok: true, value: { group: config.kafka.consumerGroup, topic: config.kafka.topic, partitions: kafkaResult.value.lag, totalLag: kafkaResult.value.lag.reduce((s, p) => s + p.lag, 0) } }
+      : kafkaResult,
+    deadLetters: kafkaResult.ok ? { ok: true, value: { topic: config.kafka.dlqTopic, depth: kafkaResult.value.dlqDepth } } : kafkaResult,
+    rows,
+    pollers,
+  };
+}
+
+export function renderStatus(s: PipelineStatus): string {
+  const out: string[] = [`pipeline status at ${formatTime(new Date(s.at))}`, ''];
+  if (s.schedule.ok) {
+    const sc = s.schedule.value;
+    const last = sc.recentRuns[sc.recentRuns.length - 1];
+    out.push(`schedule   ${sc.scheduleId}: ${sc.paused ? `PAUSED${sc.note ? ` (${sc.note})` : ''}` : 'running'}, every ${sc.intervalMs ? sc.intervalMs / 1000 : '?'} s`);
+    out.push(`           last fire ${last ? `${formatTime(new Date(last.slotTime))} (${formatAgo(new Date(last.slotTime))}, ${last.status})` : '-'}, next ${sc.nextFireTimes[0] ? formatTime(new Date(sc.nextFireTimes[0])) : '-'}`);
+    const outcomes = new Map<string, number>();
+    for (const r of sc.recentRuns) outcomes.set(r.status, (outcomes.get(r.status) ?? 0) + 1);
+    out.push(`           recent slots: ${[...outcomes].map(([k, v]) => `${v} ${k.toLowerCase()}`).join(', ') || 'none'}`);
+  } else out.push(`schedule   ${s.schedule.error}`);
+  out.push('');
+  if (s.consumer.ok) {
+    const c = s.consumer.value;
+    out.push(`consumer   group ${c.group} on ${c.topic}: lag ${c.totalLag}`);
+    out.push(table(['partition', 'end offset', 'committed', 'lag'], c.partitions.map((p) => [String(p.partition), p.endOffset, p.committedOffset ?? '-', String(p.lag)])).replace(/^/gm, '           '));
+  } else out.push(`consumer   ${s.consumer.error}`);
+  out.push(s.deadLetters.ok ? `dlq        ${s.deadLetters.value.topic}: ${s.deadLetters.value.depth} message(s)` : `dlq        ${s.deadLetters.error}`);
+  out.push(s.rows.ok ? `rows       ${s.rows.value.table}: ${s.rows.value.count} — ${s.rows.value.method}` : `rows       ${s.rows.error}`);
+  out.push('');
+  if (s.pollers.ok) {
+    if (s.pollers.value.length === 0) out.push('workers    no worker is polling the task queues');
+    else out.push(table(['task queue', 'kind', 'worker', 'last poll'], s.pollers.value.map((p) => [p.taskQueue, p.kind, p.identity, p.lastAccess ? formatAgo(new Date(p.lastAccess)) : '-'])).replace(/^/gm, '           ').replace(/^ {11}/, 'workers    '));
+  } else out.push(`workers    ${s.pollers.error}`);
+  return out.join('\n');
+}
+
+export async function statusCommand(context: CommandContext, args: string[]): Promise<number> {
+  const { values } = parseCommandArgs('status', args, { watch: { type: 'boolean', short: 'w' }, every: { type: 'string' } });
+  if (values.help) {
+    console.log(STATUS_HELP);
+    return 0;
+  }
+  const everyMs = values.every ? parseDurationOption('--every', values.every) : 2000;
+  for (;;) {
+    const status = await collectStatus(context);
+    if (values.json) console.log(JSON.stringify(status, null, values.watch ? 0 : 2));
+    else {
+      if (values.watch && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
+      console.log(renderStatus(status));
+    }
+    if (!values.watch) {
+      const healthy = status.schedule.ok && status.consumer.ok && status.rows.ok && status.pollers.ok;
+      return healthy ? 0 : 1;
+    }
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}

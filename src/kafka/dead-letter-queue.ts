@@ -1,0 +1,154 @@
+import type { IHeaders, Kafka } from 'kafkajs';
+import type { PipelineConfig } from '../config/pipeline-config';
+import { parseUserRecord } from '../record/user-record';
+import { createProducer } from './client';
+import { DLQ_HEADER } from './dead-letter';
+
+export interface DeadLetter {
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  reason: string;
+  source: string;
+  failedAt: string | null;
+  replays: number;
+}
+
+export const DLQ_REPLAY_COUNT_HEADER = 'dlq-replay-count';
+
+/**
+ * The DLQ is append-only; what is still dead is what lies past the offsets committed by the replay
+ * group `<consumer group>.dlq-replay`. A replay re-appends what stays dead before committing, so a
+ * message leaves the listing only once it is back on the data topic.
+ */
+export function replayGroupOf(config: PipelineConfig['kafka']): string {
+  return `${config.consumerGroup}.dlq-replay`;
+}
+
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) if (v !== undefined) out[k] = Array.isArray(v) ? v.map(String).join(',') : String(v);
+  return out;
+}
+
+async function pendingRange(kafka: Kafka, config: PipelineConfig['kafka']) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [ends, committed] = await Promise.all([
+      admin.fetchTopicOffsets(config.dlqTopic),
+      admin.fetchOffsets({ groupId: replayGroupOf(config), topics: [config.dlqTopic] }),
+    ]);
+    const done = new Map(committed[0]?.partitions.map((p) => [p.partition, p.offset]) ?? []);
+    return ends.map((e) => {
+      const c = done.get(e.partition);
+      const start = c !== undefined && c !== '-1' && BigInt(c) > BigInt(e.low) ? c : e.low;
+      return { partition: e.partition, start, end: e.high };
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Reads the dead letters not yet replayed, oldest first per partition, with a throwaway consumer. */
+export async function readDeadLetters(kafka: Kafka, config: PipelineConfig['kafka'], limit = Number.MAX_SAFE_INTEGER): Promise<{ letters: DeadLetter[]; range: Awaited<ReturnType<typeof pendingRange>> }> {
+  const range = await pendingRange(kafka, config);
+  const wanted = range.filter((r) => BigInt(r.end) > BigInt(r.start));
+  const letters: DeadLetter[] = [];
+  if (wanted.length === 0) return { letters, range };
+  const consumer = kafka.consumer({ groupId: `${replayGroupOf(config)}.reader-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 200 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: config.dlqTopic, fromBeginning: true });
+    const remaining = new Set(wanted.map((r) => r.partition));
+    const endOf = new Map(wanted.map((r) => [r.partition, BigInt(r.end)]));
+    await new Promise<void>((resolve, reject) => {
+      consumer
+        .run({
+          autoCommit: false,
+          eachMessage: async ({ partition, message }) => {
+            const end = endOf.get(partition);
+            if (end === undefined || BigInt(message.offset) >= end) return;
+            const headers = headersToStrings(message.headers);
+            letters.push({
+              partition,
+              offset: message.offset,
+              key: message.key?.toString() ?? null,
+              value: message.value,
+              headers,
+              reason: headers[DLQ_HEADER.reason] ?? '(no reason header)',
+              source: `${headers[DLQ_HEADER.sourceTopic] ?? '?'}/${headers[DLQ_HEADER.sourcePartition] ?? '?'}@${headers[DLQ_HEADER.sourceOffset] ?? '?'}`,
+              failedAt: headers[DLQ_HEADER.failedAt] ?? null,
+              replays: Number(headers[DLQ_REPLAY_COUNT_HEADER] ?? 0),
+            });
+            if (BigInt(message.offset) + 1n >= end) {
+              remaining.delete(partition);
+              if (remaining.size === 0) resolve();
+            }
+          },
+        })
+        .catch(reject);
+      for (const r of wanted) consumer.seek({ topic: config.dlqTopic, partition: r.partition, offset: r.start });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  letters.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+  return { letters: letters.slice(0, limit), range };
+}
+
+export interface ReplayReport {
+  replayed: DeadLetter[];
+  stillDead: { letter: DeadLetter; reason: string }[];
+}
+
+/**
+ * Re-validates every pending dead letter: valid ones go back to the data topic (original key, value and
+ * pipeline headers), the rest are re-appended to the DLQ with today's reason. Only after both sends are
+ * acknowledged is the replay group's offset moved past them, so a crash mid-replay loses nothing.
+ */
+export async function replayDeadLetters(kafka: Kafka, config: PipelineConfig['kafka'], now = new Date()): Promise<ReplayReport> {
+  const { letters, range } = await readDeadLetters(kafka, config);
+  const report: ReplayReport = { replayed: [], stillDead: [] };
+  if (letters.length === 0) return report;
+  for (const letter of letters) {
+    const parsed = parseUserRecord(letter.value);
+    if (parsed.ok) report.replayed.push(letter);
+    else report.stillDead.push({ letter, reason: parsed.reason });
+  }
+  const producer = createProducer(kafka);
+  await producer.connect();
+  try {
+    const original = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([k]) => !k.startsWith('dlq-')));
+    if (report.replayed.length > 0) {
+      await producer.send({
+        topic: config.topic,
+        acks: -1,
+        messages: report.replayed.map((l) => ({ key: l.key, value: l.value, headers: { ...original(l.headers), 'dlq-replayed-at': now.toISOString() } })),
+      });
+    }
+    if (report.stillDead.length > 0) {
+      await producer.send({
+        topic: config.dlqTopic,
+        acks: -1,
+        messages: report.stillDead.map(({ letter, reason }) => ({
+          key: letter.key,
+          value: letter.value,
+          headers: { ...letter.headers, [DLQ_HEADER.reason]: reason, [DLQ_REPLAY_COUNT_HEADER]: String(letter.replays + 1) },
+        })),
+      });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.setOffsets({ groupId: replayGroupOf(config), topic: config.dlqTopic, partitions: range.map((r) => ({ partition: r.partition, offset: r.end })) });
+  } finally {
+    await admin.disconnect();
+  }
+  return report;
+}
