@@ -1,10 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { loadPipelineConfig, usesExternalServers, type PipelineConfig } from './config/pipeline-config';
+import { loadPipelineConfig, usesExternalServers } from './config/pipeline-config';
 import { ConfigError } from './config/parse-env';
 import { loadDotEnv } from './config/dot-env';
 import { createKafka } from './kafka/client';
-import { consumerLag } from './kafka/consumer-lag';
+import { installRuntimeWithMetrics } from './metrics/install-runtime';
 import { PipelineCounters } from './metrics/pipeline-counters';
 import { preparePipeline } from './pipeline/prepare';
 import { createSourceClient } from './source/client';
@@ -23,7 +22,8 @@ const log = (line: string) => console.log(line);
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadPipelineConfig();
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const counters = new PipelineCounters();
+  const metrics = await installRuntimeWithMetrics(config, counters);
 
   if (usesExternalServers()) {
     log(`servers: Temporal ${config.temporal.address}, Kafka ${config.kafka.brokers.join(',')}, Cassandra ${config.cassandra.contactPoints.join(',')} (no local stack)`);
@@ -50,13 +50,13 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   await preparePipeline({ config, kafka, temporal, log });
 
-  const counters = new PipelineCounters();
   const source = createSourceClient({ baseUrl: sourceUrl, timeoutMs: config.source.timeoutMs, maxResponseBytes: config.source.maxResponseBytes });
   const ingest = await startIngestWorker({ config, kafka, source, counters });
   const sink = await startSinkWorker({ config, kafka, counters });
+  if (metrics.metricsUrl) log(`metrics: ${metrics.metricsUrl} (Prometheus; the Temporal SDK's runtime metrics included)`);
   log(`workers: ingest on task queue ${config.temporal.ingestTaskQueue}, consumer (group ${config.kafka.consumerGroup}) on ${config.temporal.sinkTaskQueue}; Ctrl-C to stop`);
 
-  const stopStatus = showStatus(config, kafka, counters);
+  const stopStatus = showStatus(counters);
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     await ingest.stop();
     await connection.close();
     await closeSource();
+    await metrics.close();
     log('stopped; the local stack keeps running (npm run stack -- down to stop it)');
     process.exit(0);
   };
@@ -77,33 +78,15 @@ async function main(): Promise<void> {
 }
 
 /** A status line refreshed every second on a terminal, or a line every 10 s in a log. */
-function showStatus(config: PipelineConfig, kafka: ReturnType<typeof createKafka>, counters: PipelineCounters): () => void {
-  const admin = kafka.admin();
-  let connected = admin.connect().then(() => true, () => false);
+function showStatus(counters: PipelineCounters): () => void {
   const interactive = process.stdout.isTTY === true;
   const render = () =>
     `slots ${counters.slotsRun} · fetched ${counters.usersFetched} · published ${counters.usersPublished} · written ${counters.rowsWritten} (${counters.batchesWritten} batches) · DLQ ${counters.deadLettered} · lag ${counters.consumerLag ?? '?'}`;
-  const lagTimer = setInterval(async () => {
-    if (!(await connected)) {
-      connected = admin.connect().then(() => true, () => false);
-      return;
-    }
-    try {
-      const lags = await consumerLag(admin, config.kafka.consumerGroup, config.kafka.topic);
-      counters.consumerLag = lags.reduce((sum, p) => sum + p.lag, 0);
-    } catch {
-      counters.consumerLag = undefined;
-    }
-  }, 2000);
-  const lineTimer = setInterval(() => {
+  const timer = setInterval(() => {
     if (interactive) process.stdout.write(`\r\x1b[2K${render()}`);
     else console.log(render());
   }, interactive ? 1000 : 10_000);
-  return () => {
-    clearInterval(lagTimer);
-    clearInterval(lineTimer);
-    void admin.disconnect();
-  };
+  return () => clearInterval(timer);
 }
 
 main().catch((error: unknown) => {

@@ -20,7 +20,7 @@ export function parseCommandArgs<O extends Options>(command: string, args: strin
     return parsed;
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    const message = (error as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');
+    const message = (error as Error).message.split('\n')[0]!.replace(/\. (To specify a positional argument|This command does not take positional arguments).*$/, '').replace(/\.$/, '');
     throw new UsageError(`${command}: ${message} (see --help)`);
   }
 }

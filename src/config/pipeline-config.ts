@@ -19,6 +19,8 @@ const PipelineEnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   INGEST_TASK_QUEUE: z.string().min(1).default('random-names-ingest'),
   SINK_TASK_QUEUE: z.string().min(1).default('random-names-sink'),
+  /** A workflow bundle built ahead of time (scripts/bundle-workflows.ts); unset: bundle from source at start. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
 
   KAFKA_BROKERS: hostPortList.default(['127.0.0.1:9092']),
   KAFKA_CLIENT_ID: z.string().min(1).default('random-names-pipeline'),
@@ -46,6 +48,9 @@ const PipelineEnvSchema = z.object({
   SCHEDULE_INTERVAL: duration.pipe(z.number().min(1000, 'at least 1s')).default(parseDurationMs('10s')),
   USERS_PER_SLOT: positiveInt(5000).default(1),
 
+  METRICS_PORT: z.coerce.number().int().min(0).max(65534).default(9464),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+
   BATCH_MAX_RECORDS: positiveInt(2000).default(500),
   BATCH_MAX_WAIT: duration.default(parseDurationMs('500ms')),
 });
@@ -54,7 +59,7 @@ const PipelineEnvSchema = z.object({
 export const PIPELINE_ENV_VARIABLES = Object.keys(PipelineEnvSchema.shape) as (keyof typeof PipelineEnvSchema.shape)[];
 
 export interface PipelineConfig {
-  temporal: { address: string; namespace: string; ingestTaskQueue: string; sinkTaskQueue: string };
+  temporal: { address: string; namespace: string; ingestTaskQueue: string; sinkTaskQueue: string; workflowBundlePath?: string };
   kafka: { brokers: string[]; clientId: string; topic: string; dlqTopic: string; partitions: number; replicationFactor: number; consumerGroup: string };
   cassandra: {
     contactPoints: string[];
@@ -69,6 +74,8 @@ export interface PipelineConfig {
   source: { url?: string; timeoutMs: number; maxResponseBytes: number; localServerPort: number };
   schedule: { id: string; intervalMs: number; usersPerSlot: number };
   batch: { maxRecords: number; maxWaitMs: number };
+  /** Port 0 turns the endpoint off; the Temporal SDK's own metrics use port + 1 on loopback. */
+  metrics: { port: number; host: string };
 }
 
 export function parseDurationMs(text: string): number {
@@ -86,7 +93,7 @@ export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env): Pipeli
     throw new ConfigError(`${missing} is not set: CASSANDRA_USERNAME and CASSANDRA_PASSWORD go together`);
   }
   return {
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, ingestTaskQueue: e.INGEST_TASK_QUEUE, sinkTaskQueue: e.SINK_TASK_QUEUE },
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, ingestTaskQueue: e.INGEST_TASK_QUEUE, sinkTaskQueue: e.SINK_TASK_QUEUE, ...(e.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: e.WORKFLOW_BUNDLE_PATH } : {}) },
     kafka: {
       brokers: e.KAFKA_BROKERS,
       clientId: e.KAFKA_CLIENT_ID,
@@ -108,6 +115,7 @@ export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env): Pipeli
     source: { url: e.SOURCE_URL, timeoutMs: e.SOURCE_TIMEOUT, maxResponseBytes: e.SOURCE_MAX_RESPONSE_BYTES, localServerPort: e.SOURCE_SERVER_PORT },
     schedule: { id: e.SCHEDULE_ID, intervalMs: e.SCHEDULE_INTERVAL, usersPerSlot: e.USERS_PER_SLOT },
     batch: { maxRecords: e.BATCH_MAX_RECORDS, maxWaitMs: e.BATCH_MAX_WAIT },
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
   };
 }
 

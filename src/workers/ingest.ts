@@ -25,7 +25,7 @@ export async function startIngestWorker(deps: { config: PipelineConfig; kafka: K
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.ingestTaskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    ...workflowCode(config),
     activities: {
       async fetchUsers(input: Parameters<typeof fetchActivities.fetchUsers>[0]) {
         const records = await fetchActivities.fetchUsers(input);
@@ -46,6 +46,16 @@ export async function startIngestWorker(deps: { config: PipelineConfig; kafka: K
     await producer.disconnect();
     await connection.close();
   });
+}
+
+/**
+ * Where a worker gets its workflow code: the bundle built ahead of time when WORKFLOW_BUNDLE_PATH names
+ * one (the Docker image: no webpack run at every start, every replica runs the same code), else
+ * bundled from source at start.
+ */
+export function workflowCode(config: PipelineConfig): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  const codePath = config.temporal.workflowBundlePath;
+  return codePath ? { workflowBundle: { codePath } } : { workflowsPath: require.resolve('../workflows') };
 }
 
 /** Runs a Temporal worker in the background; `stop` shuts it down gracefully and releases its clients. */

@@ -1,21 +1,23 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadDotEnv } from '../config/dot-env';
 import { ConfigError } from '../config/parse-env';
 import { loadPipelineConfig, type PipelineConfig } from '../config/pipeline-config';
+import { installRuntimeWithMetrics } from '../metrics/install-runtime';
+import { PipelineCounters } from '../metrics/pipeline-counters';
 import type { RunningWorker } from './ingest';
 
 /**
  * Shared body of the deployable worker processes: parse configuration once, start, and on
  * SIGINT/SIGTERM stop gracefully and exit 0. Bad configuration is one line and exit code 1.
  */
-export function runWorkerProcess(name: string, start: (config: PipelineConfig) => Promise<RunningWorker>): void {
+export function runWorkerProcess(name: string, start: (config: PipelineConfig, counters: PipelineCounters) => Promise<RunningWorker>): void {
   let running: RunningWorker | undefined;
   const main = async () => {
     loadDotEnv();
     const config = loadPipelineConfig();
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    running = await start(config);
-    console.log(`${name} worker running (Ctrl-C to stop)`);
+    const counters = new PipelineCounters();
+    const metrics = await installRuntimeWithMetrics(config, counters);
+    running = await start(config, counters);
+    console.log(`${name} worker running${metrics.metricsUrl ? `, metrics at ${metrics.metricsUrl}` : ''} (Ctrl-C to stop)`);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;

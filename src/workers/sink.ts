@@ -5,8 +5,9 @@ import { createSinkActivities } from '../activities/write-rows';
 import { createCassandraClient } from '../cassandra/client';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { startBatchConsumer } from '../kafka/batch-consumer';
+import { consumerLag } from '../kafka/consumer-lag';
 import type { PipelineCounters } from '../metrics/pipeline-counters';
-import { runWorker, type RunningWorker } from './ingest';
+import { runWorker, workflowCode, type RunningWorker } from './ingest';
 
 /**
  * The consumer worker: a Kafka consumer that cuts batches and starts a `writeBatch` workflow for each,
@@ -21,8 +22,17 @@ export async function startSinkWorker(deps: { config: PipelineConfig; kafka: Kaf
     connection: workerConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.sinkTaskQueue,
-    workflowsPath: require.resolve('../workflows'),
-    activities: createSinkActivities({ cassandra, keyspace: config.cassandra.keyspace, table: config.cassandra.table, concurrency: config.cassandra.writeConcurrency }),
+    ...workflowCode(config),
+    activities: createSinkActivities({
+      cassandra,
+      keyspace: config.cassandra.keyspace,
+      table: config.cassandra.table,
+      concurrency: config.cassandra.writeConcurrency,
+      onWritten: (count, ms) => {
+        deps.counters.batchSize.observe(count);
+        deps.counters.batchWriteSeconds.observe(ms / 1000);
+      },
+    }),
     maxConcurrentActivityTaskExecutions: Math.max(8, config.kafka.partitions * 2),
   });
   const running = runWorker(worker, async () => {
@@ -32,13 +42,38 @@ export async function startSinkWorker(deps: { config: PipelineConfig; kafka: Kaf
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const consumer = await startBatchConsumer({ kafka: deps.kafka, temporal, config, counters: deps.counters, log: deps.log });
+  const stopLagPolling = pollConsumerLag(deps.kafka, config, deps.counters);
   return {
     done: running.done,
     async stop() {
+      await stopLagPolling();
       // Drain the Kafka side first: its in-flight batch needs the worker to finish.
       await consumer.stop();
       await clientConnection.close();
       await running.stop();
     },
+  };
+}
+
+/** Measures the group's lag every few seconds for the status line and the metrics endpoint. */
+function pollConsumerLag(kafka: Kafka, config: PipelineConfig, counters: PipelineCounters, everyMs = 3000): () => Promise<void> {
+  const admin = kafka.admin();
+  let connected: Promise<boolean> = admin.connect().then(() => true, () => false);
+  const timer = setInterval(async () => {
+    if (!(await connected)) {
+      connected = admin.connect().then(() => true, () => false);
+      return;
+    }
+    try {
+      const lags = await consumerLag(admin, config.kafka.consumerGroup, config.kafka.topic);
+      for (const p of lags) counters.lagByPartition.set(p.partition, p.lag);
+      counters.consumerLag = lags.reduce((sum, p) => sum + p.lag, 0);
+    } catch {
+      counters.consumerLag = undefined;
+    }
+  }, everyMs);
+  return async () => {
+    clearInterval(timer);
+    await admin.disconnect().catch(() => undefined);
   };
 }

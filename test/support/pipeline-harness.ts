@@ -104,6 +104,26 @@ export class PipelineHarness {
     await Promise.all(sinks.map((s) => s.stop()));
   }
 
+  /** The environment that points a `pipeline` command at this harness's pipeline. */
+  commandEnv(): Record<string, string> {
+    const c = this.config;
+    return {
+      TEMPORAL_ADDRESS: c.temporal.address,
+      INGEST_TASK_QUEUE: c.temporal.ingestTaskQueue,
+      SINK_TASK_QUEUE: c.temporal.sinkTaskQueue,
+      KAFKA_BROKERS: c.kafka.brokers.join(','),
+      KAFKA_TOPIC: c.kafka.topic,
+      KAFKA_TOPIC_PARTITIONS: String(c.kafka.partitions),
+      KAFKA_CONSUMER_GROUP: c.kafka.consumerGroup,
+      CASSANDRA_CONTACT_POINTS: c.cassandra.contactPoints.join(','),
+      CASSANDRA_KEYSPACE: c.cassandra.keyspace,
+      SCHEDULE_ID: c.schedule.id,
+      SCHEDULE_INTERVAL: `${c.schedule.intervalMs}ms`,
+      USERS_PER_SLOT: String(c.schedule.usersPerSlot),
+      METRICS_PORT: '0',
+    };
+  }
+
   schedule() {
     return this.temporal.schedule.getHandle(this.config.schedule.id);
   }

@@ -16,7 +16,8 @@ commands:
   unpause [--note TEXT]      start firing again
   trigger                    start one slot now
   backfill --from TIME --to TIME [--no-wait]
-                             run every slot in [from, to] (ISO 8601, or now, now-1h); shows progress until all
+                             run every slot from --from to --to, both included (ISO 8601, or now, now-1h), as
+                             \`temporal schedule backfill\` does; shows progress until all
                              have completed; safe to repeat: slots are reproducible, rows are never doubled
   update --every DURATION    change the interval (e.g. 1s, 10s, 1m); keeps pause state and note
   delete                     delete the schedule (running slots finish; their rows stay)
@@ -162,7 +163,7 @@ function renderDescription(s: ScheduleSummary): string {
   ].join('\n');
 }
 
-/** The slot times an interval schedule has in [from, to]: multiples of the interval since the epoch. */
+/** The slot times an interval schedule has in [from, to] (a backfill's range): multiples of the interval since the epoch. */
 export function slotsBetween(from: Date, to: Date, intervalMs: number): Date[] {
   const slots: Date[] = [];
   for (let t = Math.ceil(from.getTime() / intervalMs) * intervalMs; t <= to.getTime(); t += intervalMs) slots.push(new Date(t));
@@ -183,15 +184,22 @@ async function backfill(context: CommandContext, args: string[]): Promise<number
   const intervalMs = Number(description.spec.intervals?.[0]?.every ?? context.config.schedule.intervalMs);
   const slots = slotsBetween(from, to, intervalMs);
   const requestedAt = new Date(Date.now() - 1000);
-  await handle.backfill({ start: from, end: to, overlap: 'ALLOW_ALL' });
+  if (slots.length === 0) throw new CommandError(`schedule backfill: no slot of this schedule (every ${intervalMs / 1000} s) lies between ${formatTime(from)} and ${formatTime(to)}`);
+  // Half an interval around the slots: the same slots as [from, to], without depending on how the
+  // server rounds a slot that sits exactly on an edge; the padding cannot reach a neighbouring slot.
+  const half = Math.floor(intervalMs / 2);
+  await handle.backfill({ start: new Date(slots[0]!.getTime() - half), end: new Date(slots[slots.length - 1]!.getTime() + half), overlap: 'ALLOW_ALL' });
   const json = !!values.json;
   if (!json) console.log(`schedule ${id}: backfill of ${slots.length} slot(s) from ${formatTime(from)} to ${formatTime(to)} requested`);
-  if (values['no-wait'] || slots.length === 0) {
+  if (values['no-wait']) {
     if (json) console.log(JSON.stringify({ scheduleId: id, slots: slots.length, waited: false }));
     return 0;
   }
   // Backfilled runs carry the slot as TemporalScheduledStartTime; count those that closed since the request.
-  const base = `TemporalScheduledById = '${id}' AND StartTime >= '${requestedAt.toISOString()}' AND TemporalScheduledStartTime >= '${slots[0]!.toISOString()}' AND TemporalScheduledStartTime <= '${slots[slots.length - 1]!.toISOString()}'`;
+  // Bounds padded by half an interval: stored slot times carry sub-millisecond precision, so an exact
+  // bound would miss the slot that sits on it.
+  const range = { from: new Date(slots[0]!.getTime() - half).toISOString(), to: new Date(slots[slots.length - 1]!.getTime() + half).toISOString() };
+  const base = `TemporalScheduledById = '${id}' AND StartTime >= '${requestedAt.toISOString()}' AND TemporalScheduledStartTime >= '${range.from}' AND TemporalScheduledStartTime <= '${range.to}'`;
   const started = Date.now();
   let done = 0;
   let failed = 0;

