@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createSourceClient } from '../../src/source/client';
+import { toUserRecord } from '../../src/record/user-record';
+import { PipelineHarness, waitFor } from '../support/pipeline-harness';
+
+describe('consumer worker process (npm run worker:consumer)', () => {
+  let pipeline: PipelineHarness;
+
+  beforeAll(async () => {
+    pipeline = await PipelineHarness.create();
+    await pipeline.prepare();
+  });
+
+  afterAll(async () => {
+    await pipeline?.close();
+  });
+
+  it('serves Prometheus metrics with the pipeline\'s and the Temporal SDK\'s, and stops cleanly on SIGTERM', async () => {
+    const port = 19000 + Math.floor(Math.random() * 400) * 2;
+    const worker = spawn(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../../src/workers/consumer-worker.ts')], {
+      env: { ...process.env, ...pipeline.commandEnv(), METRICS_PORT: String(port), KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    worker.stdout.on('data', (d) => (output += d));
+    worker.stderr.on('data', (d) => (output += d));
+    const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+    try {
+      await waitFor('the worker to start', async () => output.includes('consumer worker running'), 60_000);
+      expect(output).toContain(`metrics at http://127.0.0.1:${port}/metrics`);
+
+      const now = new Date();
+      const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
+      const records = (await source.fetchUsers({ results: 25, seed: 'metrics', page: 1 })).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
+      const producer = pipeline.kafka.producer();
+      await producer.connect();
+      await producer.send({ topic: pipeline.config.kafka.topic, messages: [...records.map((r) => ({ key: r.id, value: JSON.stringify(r) })), { key: 'bad', value: 'not json' }] });
+      await producer.disconnect();
+      await pipeline.waitForDrain();
+
+      const metrics = await waitFor('metrics to show the rows', async () => {
+        const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        return /^pipeline_rows_written_total 25$/m.test(text) && /pipeline_consumer_lag_messages\{[^}]*\} 0/.test(text) ? text : undefined;
+      }, 30_000, 500);
+      expect(metrics).toMatch(/^pipeline_dead_letters_total 1$/m);
+      expect(metrics).toMatch(/^pipeline_batch_size_records_count [1-9]\d*$/m);
+      expect(metrics).toMatch(/^pipeline_batch_write_seconds_bucket\{le="\+Inf"\} [1-9]\d*$/m);
+      expect(metrics).toMatch(/^# TYPE pipeline_batch_write_seconds histogram$/m);
+      expect(metrics).toMatch(/^temporal_\w+/m); // the SDK's own runtime metrics, on the same endpoint
+    } finally {
+      worker.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(output).toContain('SIGTERM: consumer worker finishing in-flight work');
+  });
+});

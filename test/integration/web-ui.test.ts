@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { loadStackSettings } from '../../src/stack/settings';
+import { PipelineHarness, waitFor } from '../support/pipeline-harness';
+
+const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('Temporal Web UI of the local stack (headless Chromium)', () => {
+  let pipeline: PipelineHarness;
+  let browser: Browser;
+  const ui = `http://localhost:${loadStackSettings().temporal.uiPort}`;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run scripts/install-test-tools.sh (Debian package chromium) or set CHROMIUM_PATH`);
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    pipeline = await PipelineHarness.create({ SCHEDULE_INTERVAL: '1s' });
+    await pipeline.prepare();
+    await pipeline.startWorkers();
+    await pipeline.schedule().unpause('running for the Web UI test');
+    await waitFor('a written batch', async () => pipeline.counters.batchesWritten > 0, 30_000);
+    await pipeline.schedule().pause('paused by the Web UI test');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await pipeline?.close();
+  });
+
+  it('shows the schedule, and a batch workflow with its writeRows activity', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const scheduleId = pipeline.config.schedule.id;
+
+    await page.goto(`${ui}/namespaces/default/schedules`);
+    await page.getByText(scheduleId).first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-schedules.png'), fullPage: true });
+
+    await page.goto(`${ui}/namespaces/default/schedules/${encodeURIComponent(scheduleId)}`);
+    await page.getByText('paused by the Web UI test').first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-schedule.png'), fullPage: true });
+
+    const batches = pipeline.temporal.workflow.list({ query: `WorkflowType = 'writeBatch' AND TaskQueue = '${pipeline.config.temporal.sinkTaskQueue}' AND ExecutionStatus = 'Completed'` });
+    let batch: { workflowId: string; runId: string } | undefined;
+    for await (const execution of batches) {
+      batch = execution;
+      break;
+    }
+    expect(batch).toBeDefined();
+    await page.goto(`${ui}/namespaces/default/workflows/${encodeURIComponent(batch!.workflowId)}/${batch!.runId}/history`);
+    await page.getByText(batch!.workflowId).first().waitFor({ timeout: 30_000 });
+    await page.getByText('writeRows').first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-batch-workflow.png'), fullPage: true });
+    expect(fs.statSync(path.join(ARTIFACTS, 'web-ui-batch-workflow.png')).size).toBeGreaterThan(10_000);
+  });
+});
