@@ -51,7 +51,8 @@ const PipelineEnvSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65534).default(9464),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 
-  BATCH_MAX_RECORDS: positiveInt(2000).default(500),
+  // 1000 rows are ~450 KB of JSON: under Temporal's 512 KB payload warning, far from its 2 MB limit.
+  BATCH_MAX_RECORDS: positiveInt(2000).default(1000),
   BATCH_MAX_WAIT: duration.default(parseDurationMs('500ms')),
 });
 

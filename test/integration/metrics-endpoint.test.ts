@@ -2,13 +2,13 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createSourceClient } from '../../src/source/client';
 import { toUserRecord } from '../../src/record/user-record';
-import { PipelineHarness, waitFor } from '../support/pipeline-harness';
+import { IsolatedPipeline, waitFor } from '../../src/bench/isolated-pipeline';
 
 describe('consumer worker process (npm run worker:consumer)', () => {
-  let pipeline: PipelineHarness;
+  let pipeline: IsolatedPipeline;
 
   beforeAll(async () => {
-    pipeline = await PipelineHarness.create();
+    pipeline = await IsolatedPipeline.create();
     await pipeline.prepare();
   });
 

@@ -1,13 +1,13 @@
 import { loadStackSettings } from '../../src/stack/settings';
 import { stackStopService, stackUp } from '../../src/stack/stack';
-import { PipelineHarness, sleep, waitFor } from '../support/pipeline-harness';
+import { IsolatedPipeline, sleep, waitFor } from '../../src/bench/isolated-pipeline';
 
 describe('pipeline: Cassandra down for ~20 s in the middle of a run', () => {
-  let pipeline: PipelineHarness;
+  let pipeline: IsolatedPipeline;
   const settings = loadStackSettings();
 
   beforeAll(async () => {
-    pipeline = await PipelineHarness.create({ SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '2' });
+    pipeline = await IsolatedPipeline.create({ SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '2' });
     await pipeline.prepare();
     await pipeline.startWorkers();
   });

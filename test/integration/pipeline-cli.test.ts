@@ -2,17 +2,17 @@ import { createSourceClient } from '../../src/source/client';
 import { toUserRecord } from '../../src/record/user-record';
 import { loadStackSettings } from '../../src/stack/settings';
 import { temporalBinary } from '../../src/stack/services/temporal';
-import { PipelineHarness, waitFor } from '../support/pipeline-harness';
+import { IsolatedPipeline, waitFor } from '../../src/bench/isolated-pipeline';
 import { runCommand, runPipeline } from '../support/run-command';
 
 describe('pipeline command against the real stack', () => {
-  let pipeline: PipelineHarness;
+  let pipeline: IsolatedPipeline;
   let env: Record<string, string>;
   const temporalCli = temporalBinary(loadStackSettings());
   const temporal = (...args: string[]) => runCommand(temporalCli, [...args, '--address', pipeline.config.temporal.address]);
 
   beforeAll(async () => {
-    pipeline = await PipelineHarness.create({ SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '2' });
+    pipeline = await IsolatedPipeline.create({ SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '2' });
     await pipeline.prepare();
     await pipeline.startWorkers();
     env = pipeline.commandEnv();

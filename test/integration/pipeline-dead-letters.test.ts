@@ -1,12 +1,12 @@
 import { createSourceClient } from '../../src/source/client';
 import { toUserRecord } from '../../src/record/user-record';
-import { PipelineHarness, waitFor } from '../support/pipeline-harness';
+import { IsolatedPipeline, waitFor } from '../../src/bench/isolated-pipeline';
 
 describe('pipeline: bad messages on the topic', () => {
-  let pipeline: PipelineHarness;
+  let pipeline: IsolatedPipeline;
 
   beforeAll(async () => {
-    pipeline = await PipelineHarness.create({ KAFKA_TOPIC_PARTITIONS: '1' });
+    pipeline = await IsolatedPipeline.create({ KAFKA_TOPIC_PARTITIONS: '1' });
     await pipeline.prepare();
     await pipeline.startWorkers();
   });

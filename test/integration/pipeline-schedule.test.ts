@@ -1,10 +1,10 @@
-import { PipelineHarness, waitFor } from '../support/pipeline-harness';
+import { IsolatedPipeline, waitFor } from '../../src/bench/isolated-pipeline';
 
 describe('pipeline: schedule → Kafka → Cassandra', () => {
-  let pipeline: PipelineHarness;
+  let pipeline: IsolatedPipeline;
 
   beforeAll(async () => {
-    pipeline = await PipelineHarness.create({ SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '3' });
+    pipeline = await IsolatedPipeline.create({ SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '3' });
     await pipeline.prepare();
     await pipeline.startWorkers();
   });

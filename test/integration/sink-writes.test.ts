@@ -6,7 +6,7 @@ import { loadPipelineConfig } from '../../src/config/pipeline-config';
 import { toUserRecord } from '../../src/record/user-record';
 import { toUserRowPayload } from '../../src/record/user-row';
 import { generateUsers } from '../../src/source/generator';
-import { stackAddresses, uniqueName } from '../support/stack-addresses';
+import { stackAddresses, uniqueName } from '../../src/bench/stack-addresses';
 
 describe('writeRows against Cassandra', () => {
   const config = loadPipelineConfig({ CASSANDRA_CONTACT_POINTS: stackAddresses().cassandraContactPoints.join(','), CASSANDRA_KEYSPACE: uniqueName('sink') });

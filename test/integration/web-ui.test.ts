@@ -2,20 +2,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { loadStackSettings } from '../../src/stack/settings';
-import { PipelineHarness, waitFor } from '../support/pipeline-harness';
+import { IsolatedPipeline, waitFor } from '../../src/bench/isolated-pipeline';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('Temporal Web UI of the local stack (headless Chromium)', () => {
-  let pipeline: PipelineHarness;
+  let pipeline: IsolatedPipeline;
   let browser: Browser;
   const ui = `http://localhost:${loadStackSettings().temporal.uiPort}`;
 
   beforeAll(async () => {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run scripts/install-test-tools.sh (Debian package chromium) or set CHROMIUM_PATH`);
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    pipeline = await PipelineHarness.create({ SCHEDULE_INTERVAL: '1s' });
+    pipeline = await IsolatedPipeline.create({ SCHEDULE_INTERVAL: '1s' });
     await pipeline.prepare();
     await pipeline.startWorkers();
     await pipeline.schedule().unpause('running for the Web UI test');

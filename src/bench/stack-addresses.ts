@@ -1,4 +1,4 @@
-import { loadStackSettings } from '../../src/stack/settings';
+import { loadStackSettings } from '../stack/settings';
 
 /** Addresses of the local stack the global setup brought up. */
 export function stackAddresses() {

@@ -1,16 +1,16 @@
 import { Client, Connection } from '@temporalio/client';
 import { Client as CassandraClient } from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
-import { loadPipelineConfig, type PipelineConfig } from '../../src/config/pipeline-config';
-import { createCassandraClient } from '../../src/cassandra/client';
-import { createKafka } from '../../src/kafka/client';
-import { consumerLag } from '../../src/kafka/consumer-lag';
-import { PipelineCounters } from '../../src/metrics/pipeline-counters';
-import { preparePipeline } from '../../src/pipeline/prepare';
-import { createSourceClient } from '../../src/source/client';
-import { startSourceServer } from '../../src/source/server';
-import { startIngestWorker, type RunningWorker } from '../../src/workers/ingest';
-import { startSinkWorker } from '../../src/workers/sink';
+import { loadPipelineConfig, type PipelineConfig } from '../config/pipeline-config';
+import { createCassandraClient } from '../cassandra/client';
+import { createKafka } from '../kafka/client';
+import { consumerLag } from '../kafka/consumer-lag';
+import { PipelineCounters } from '../metrics/pipeline-counters';
+import { preparePipeline } from '../pipeline/prepare';
+import { createSourceClient } from '../source/client';
+import { startSourceServer } from '../source/server';
+import { startIngestWorker, type RunningWorker } from '../workers/ingest';
+import { startSinkWorker } from '../workers/sink';
 import { stackAddresses, uniqueName } from './stack-addresses';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -34,7 +34,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
  * One isolated pipeline on the shared local stack: its own topic, keyspace, table, consumer group,
  * task queues and schedule id, with the project's local source server.
  */
-export class PipelineHarness {
+export class IsolatedPipeline {
   readonly counters = new PipelineCounters();
   private ingest?: RunningWorker;
   private sinks: RunningWorker[] = [];
@@ -45,8 +45,8 @@ export class PipelineHarness {
   cassandra!: CassandraClient;
   config!: PipelineConfig;
 
-  static async create(overrides: Record<string, string> = {}): Promise<PipelineHarness> {
-    const harness = new PipelineHarness();
+  static async create(overrides: Record<string, string> = {}): Promise<IsolatedPipeline> {
+    const harness = new IsolatedPipeline();
     await harness.init(overrides);
     return harness;
   }
@@ -82,7 +82,7 @@ export class PipelineHarness {
 
   /** Schema, topics and a schedule that starts paused, so each test decides when slots fire. */
   async prepare(): Promise<void> {
-    await preparePipeline({ config: this.config, kafka: this.kafka, temporal: this.temporal, log: () => undefined, createPaused: 'created paused by the test harness' });
+    await preparePipeline({ config: this.config, kafka: this.kafka, temporal: this.temporal, log: () => undefined, createPaused: 'created paused, to be started by its user' });
   }
 
   async startWorkers(): Promise<void> {
@@ -152,7 +152,7 @@ export class PipelineHarness {
     const ends = await admin.fetchTopicOffsets(topic);
     await admin.disconnect();
     const expected = ends.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
-    const messages: Awaited<ReturnType<PipelineHarness['readTopic']>> = [];
+    const messages: Awaited<ReturnType<IsolatedPipeline['readTopic']>> = [];
     if (expected === 0) return messages;
     const consumer = this.kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
     await consumer.connect();

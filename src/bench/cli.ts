@@ -1,0 +1,67 @@
+// `npm run bench -- <name> [options]`: progress on stdout, and as the last line one JSON object.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadStackSettings } from '../stack/settings';
+import { stackUp } from '../stack/stack';
+import { sinkBench } from './sink-bench';
+import { lineChartSvg } from './svg-chart';
+
+const HELP = `usage: npm run bench -- <name> [options]
+
+benches:
+  sink [--records N] [--workers W] [--batch-max-records B] [--cpu-prof] [--chart FILE]
+       preload N records (default 200000) into a fresh topic, measure the plain cassandra-driver ceiling,
+       then time W consumer worker processes (default 1) until every record is a row
+
+The local stack is brought up when it is not running. The last line printed is one JSON object.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    console.log(HELP);
+    return name ? 0 : 2;
+  }
+  const progress = (line: string) => console.log(line);
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+  switch (name) {
+    case 'sink': {
+      const { values } = parseArgs({ args: rest, options: { records: { type: 'string', default: '200000' }, workers: { type: 'string', default: '1' }, 'batch-max-records': { type: 'string', default: '1000' }, 'cpu-prof': { type: 'boolean' }, chart: { type: 'string' } }, strict: true });
+      const records = Number(values.records);
+      const workers = Number(values.workers);
+      if (!Number.isInteger(records) || records < 1) throw new Error(`--records "${values.records}" is not a positive whole number`);
+      if (!Number.isInteger(workers) || workers < 1 || workers > 6) throw new Error(`--workers "${values.workers}" is not a whole number from 1 to 6`);
+      const batchMaxRecords = Number(values['batch-max-records']);
+      if (!Number.isInteger(batchMaxRecords) || batchMaxRecords < 1 || batchMaxRecords > 2000) throw new Error(`--batch-max-records "${values['batch-max-records']}" is not a whole number from 1 to 2000`);
+      await stackUp(loadStackSettings(), (m) => progress(`[stack] ${m}`));
+      const cpuProfileDir = values['cpu-prof'] ? path.resolve('bench-results', `cpu-${Date.now()}`) : undefined;
+      if (cpuProfileDir) fs.mkdirSync(cpuProfileDir, { recursive: true });
+      const result = await sinkBench({ records, workers, batchMaxRecords, cpuProfileDir, progress });
+      if (values.chart) {
+        fs.writeFileSync(values.chart, lineChartSvg({
+          title: `sink: ${records} records, ${workers} worker(s): ${result.pipelineRowsPerSecond} rows/s (ceiling ${result.ceilingRowsPerSecond})`,
+          xLabel: 'seconds',
+          points: result.timeline.map((p) => ({ x: p.t, left: p.rowsPerSecond, right: Math.max(0, p.lag) })),
+          leftLabel: 'rows written per second',
+          rightLabel: 'consumer lag (messages)',
+        }));
+        progress(`chart written to ${values.chart}`);
+      }
+      if (cpuProfileDir) progress(`CPU profiles in ${cpuProfileDir}`);
+      console.log(JSON.stringify(result));
+      return 0;
+    }
+    default:
+      throw new Error(`unknown bench "${name}" (expected sink; see --help)`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`error: ${(error as Error).message ?? String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,173 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { concurrent } from 'cassandra-driver';
+import { toBoundValues, upsertStatement } from '../activities/write-rows';
+import { cqlStatements, CQL_DIR } from '../cassandra/apply-schema';
+import { createProducer } from '../kafka/client';
+import { toUserRecord, type UserRecord } from '../record/user-record';
+import { toUserRowPayload } from '../record/user-row';
+import { generateUsers } from '../source/generator';
+import { IsolatedPipeline, sleep, waitFor } from './isolated-pipeline';
+import { sampleRss } from './process-sampler';
+import { histogramQuantile, metricValue } from './prometheus-text';
+
+export interface SinkBenchOptions {
+  records: number;
+  workers: number;
+  batchMaxRecords: number;
+  /** Write a V8 CPU profile of each worker process into this folder. */
+  cpuProfileDir?: string;
+  progress: (line: string) => void;
+}
+
+export interface SinkBenchResult {
+  bench: 'sink';
+  records: number;
+  workers: number;
+  partitions: number;
+  batchMaxRecords: number;
+  pipelineRowsPerSecond: number;
+  pipelineSeconds: number;
+  ceilingRowsPerSecond: number;
+  ceilingConcurrency: number;
+  ratio: number;
+  batchWriteP50Ms: number | null;
+  batchWriteP99Ms: number | null;
+  batches: number;
+  peakWorkerRssMb: number;
+  timeline: { t: number; rowsPerSecond: number; lag: number }[];
+}
+
+const WORKER = path.resolve(__dirname, '..', 'workers', 'consumer-worker.ts');
+
+function makeRecords(count: number): UserRecord[] {
+  const now = new Date();
+  const records: UserRecord[] = [];
+  for (let page = 1; records.length < count; page++) {
+    const users = generateUsers({ seed: 'bench-sink', page, results: Math.min(5000, count - records.length) });
+    for (const user of users) records.push(toUserRecord(user, { slotTime: now, fetchedAt: now }));
+  }
+  return records;
+}
+
+/**
+ * Preloads N records into a fresh topic, measures the plain-driver ceiling into a sibling table, then
+ * times the real consumer worker process(es) until every record is a row.
+ */
+export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchResult> {
+  const { progress } = options;
+  const pipeline = await IsolatedPipeline.create({ KAFKA_TOPIC_PARTITIONS: '6', BATCH_MAX_WAIT: '100ms', BATCH_MAX_RECORDS: String(options.batchMaxRecords) });
+  const children: ChildProcess[] = [];
+  try {
+    await pipeline.prepare();
+    const { config } = pipeline;
+    progress(`generating ${options.records} records`);
+    const records = makeRecords(options.records);
+
+    progress(`preloading ${records.length} records into ${config.kafka.topic} (${config.kafka.partitions} partitions)`);
+    const producer = createProducer(pipeline.kafka);
+    await producer.connect();
+    for (let i = 0; i < records.length; i += 2000) {
+      await producer.send({ topic: config.kafka.topic, acks: -1, messages: records.slice(i, i + 2000).map((r) => ({ key: r.id, value: JSON.stringify(r) })) });
+      if ((i / 2000) % 20 === 0) progress(`  ${Math.min(i + 2000, records.length)}/${records.length}`);
+    }
+    await producer.disconnect();
+
+    // Ceiling: the same rows straight into an identical table with prepared, token-aware writes.
+    const ceilingTable = 'ceiling';
+    const schema = fs.readFileSync(path.join(CQL_DIR, '002-random-names.cql'), 'utf8');
+    for (const statement of cqlStatements(schema, { keyspace: config.cassandra.keyspace, table: ceilingTable, replication_factor: '1' })) await pipeline.cassandra.execute(statement);
+    const params = records.map((r, i) => toBoundValues(toUserRowPayload(r, { partition: 0, offset: String(i), ingestedAt: new Date() })));
+    const statement = upsertStatement(config.cassandra.keyspace, ceilingTable);
+    progress('tuning the plain-driver writer on a 10% sample');
+    const sample = params.slice(0, Math.max(100, Math.floor(params.length / 10)));
+    let best = { concurrency: 64, rate: 0 };
+    for (const concurrency of [64, 256, 1024]) {
+      const t = Date.now();
+      await concurrent.executeConcurrent(pipeline.cassandra, statement, sample, { concurrencyLevel: concurrency, raiseOnFirstError: true });
+      const rate = sample.length / ((Date.now() - t) / 1000);
+      progress(`  concurrency ${concurrency}: ${Math.round(rate)} rows/s`);
+      if (rate > best.rate) best = { concurrency, rate };
+    }
+    await pipeline.cassandra.execute(`TRUNCATE ${config.cassandra.keyspace}.${ceilingTable}`);
+    progress(`ceiling: ${params.length} rows with concurrency ${best.concurrency}`);
+    const ceilingStart = Date.now();
+    await concurrent.executeConcurrent(pipeline.cassandra, statement, params, { concurrencyLevel: best.concurrency, raiseOnFirstError: true });
+    const ceilingSeconds = (Date.now() - ceilingStart) / 1000;
+    const ceilingRowsPerSecond = params.length / ceilingSeconds;
+    progress(`  ${Math.round(ceilingRowsPerSecond)} rows/s (${ceilingSeconds.toFixed(1)} s)`);
+
+    // The pipeline: consumer worker processes, batches through Temporal, with the workflow bundle built
+    // ahead of time as in production (bundling at start costs a worker ~100 MB of peak memory).
+    const bundlePath = path.resolve('bench-results', 'workflow-bundle.js');
+    fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
+    fs.writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') })).code);
+    const basePort = 19500 + Math.floor(Math.random() * 200) * 4;
+    const ready: Promise<void>[] = [];
+    const samplers: ReturnType<typeof sampleRss>[] = [];
+    for (let w = 0; w < options.workers; w++) {
+      const args = ['--import', 'tsx', ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), WORKER];
+      const child = spawn(process.execPath, args, { env: { ...process.env, ...pipeline.commandEnv(), WORKFLOW_BUNDLE_PATH: bundlePath, BATCH_MAX_WAIT: '100ms', BATCH_MAX_RECORDS: String(options.batchMaxRecords), METRICS_PORT: String(basePort + w * 2), KAFKAJS_NO_PARTITIONER_WARNING: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      let output = '';
+      child.stdout!.on('data', (d) => (output += d));
+      child.stderr!.on('data', (d) => (output += d));
+      ready.push(waitFor(`consumer worker ${w + 1} to start`, async () => output.includes('consumer worker running'), 120_000, 100).then(() => undefined));
+      samplers.push(sampleRss(child.pid!));
+    }
+    progress(`starting ${options.workers} consumer worker process(es)`);
+    await Promise.race(ready);
+    const start = Date.now();
+    const metricsOf = async (w: number) => (await fetch(`http://127.0.0.1:${basePort + w * 2}/metrics`).catch(() => undefined))?.text();
+    const timeline: SinkBenchResult['timeline'] = [];
+    let written = 0;
+    let lastWritten = 0;
+    let lastT = start;
+    for (;;) {
+      await sleep(1000);
+      const texts = await Promise.all(children.map((_, w) => metricsOf(w)));
+      written = texts.reduce((sum, t) => sum + (t ? metricValue(t, 'pipeline_rows_written_total') ?? 0 : 0), 0);
+      const lag = await pipeline.lag().catch(() => -1);
+      const now = Date.now();
+      timeline.push({ t: Math.round((now - start) / 100) / 10, rowsPerSecond: Math.round((written - lastWritten) / ((now - lastT) / 1000)), lag });
+      lastWritten = written;
+      lastT = now;
+      progress(`  ${written}/${records.length} rows · lag ${lag} · ${((now - start) / 1000).toFixed(0)} s`);
+      if (lag === 0 && written >= records.length) break;
+      if (now - start > 20 * 60_000) throw new Error(`the pipeline wrote ${written} of ${records.length} rows in 20 minutes`);
+    }
+    const pipelineSeconds = (Date.now() - start) / 1000;
+    const first = (await metricsOf(0)) ?? '';
+    await Promise.all(ready);
+    const rows = (await pipeline.cassandraIds()).length;
+    if (rows !== records.length) throw new Error(`Cassandra holds ${rows} rows, expected ${records.length}`);
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)))));
+    const peak = Math.max(...samplers.map((s) => s.stop().peakRssMb));
+    const p50 = histogramQuantile(first, 'pipeline_batch_write_seconds', 0.5);
+    const p99 = histogramQuantile(first, 'pipeline_batch_write_seconds', 0.99);
+    const pipelineRowsPerSecond = records.length / pipelineSeconds;
+    return {
+      bench: 'sink',
+      records: records.length,
+      workers: options.workers,
+      partitions: config.kafka.partitions,
+      batchMaxRecords: config.batch.maxRecords,
+      pipelineRowsPerSecond: Math.round(pipelineRowsPerSecond),
+      pipelineSeconds: Math.round(pipelineSeconds * 10) / 10,
+      ceilingRowsPerSecond: Math.round(ceilingRowsPerSecond),
+      ceilingConcurrency: best.concurrency,
+      ratio: Math.round((pipelineRowsPerSecond / ceilingRowsPerSecond) * 1000) / 1000,
+      batchWriteP50Ms: p50 === undefined ? null : p50 * 1000,
+      batchWriteP99Ms: p99 === undefined ? null : p99 * 1000,
+      batches: metricValue(first, 'pipeline_batches_written_total') ?? 0,
+      peakWorkerRssMb: peak,
+      timeline,
+    };
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await pipeline.close();
+  }
+}
