@@ -6,6 +6,8 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadStackSettings } from '../stack/settings';
 import { stackUp } from '../stack/stack';
 import { sinkBench } from './sink-bench';
+import { backfillBench, e2eBench, scheduleBench } from './slot-benches';
+import { parseDurationMs } from '../config/pipeline-config';
 import { lineChartSvg } from './svg-chart';
 
 const HELP = `usage: npm run bench -- <name> [options]
@@ -14,6 +16,13 @@ benches:
   sink [--records N] [--workers W] [--batch-max-records B] [--cpu-prof] [--chart FILE]
        preload N records (default 200000) into a fresh topic, measure the plain cassandra-driver ceiling,
        then time W consumer worker processes (default 1) until every record is a row
+
+  e2e [--interval 1s] [--slots 60] [--users N]
+       freshness from each slot's time to all its rows readable in Cassandra (p50/p95/p99/max)
+  schedule [--interval 10s] [--slots 60]
+       how late each slot's workflow starts against its slot time (p50/p95/p99/max)
+  backfill [--slots 360] [--users N]
+       backfill one hour of 10-s slots that never ran; time until every row is in Cassandra
 
 The local stack is brought up when it is not running. The last line printed is one JSON object.`;
 
@@ -53,8 +62,26 @@ async function main(argv: string[]): Promise<number> {
       console.log(JSON.stringify(result));
       return 0;
     }
+    case 'e2e':
+    case 'schedule':
+    case 'backfill': {
+      const defaults = { e2e: { interval: '1s', slots: '60' }, schedule: { interval: '10s', slots: '60' }, backfill: { interval: '10s', slots: '360' } }[name];
+      const { values } = parseArgs({ args: rest, options: { interval: { type: 'string', default: defaults.interval }, slots: { type: 'string', default: defaults.slots }, users: { type: 'string', default: '1' } }, strict: true });
+      const intervalMs = parseDurationMs(values.interval);
+      const slots = Number(values.slots);
+      const usersPerSlot = Number(values.users);
+      if (!Number.isInteger(slots) || slots < 1) throw new Error(`--slots "${values.slots}" is not a positive whole number`);
+      if (!Number.isInteger(usersPerSlot) || usersPerSlot < 1 || usersPerSlot > 5000) throw new Error(`--users "${values.users}" is not a whole number from 1 to 5000`);
+      await stackUp(loadStackSettings(), (m) => progress(`[stack] ${m}`));
+      const result =
+        name === 'e2e' ? await e2eBench({ intervalMs, slots, usersPerSlot, progress })
+        : name === 'schedule' ? await scheduleBench({ intervalMs, slots, progress })
+        : await backfillBench({ intervalMs, slots, usersPerSlot, progress });
+      console.log(JSON.stringify(result));
+      return 0;
+    }
     default:
-      throw new Error(`unknown bench "${name}" (expected sink; see --help)`);
+      throw new Error(`unknown bench "${name}" (expected sink, e2e, schedule or backfill; see --help)`);
   }
 }
 

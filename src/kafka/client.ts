@@ -6,7 +6,7 @@ function quietLogCreator() {
   return ({ level, log }: LogEntry) => {
     if (level > logLevel.WARN) return;
     const { message, error } = log as { message: string; error?: string };
-    if (/coordinator is (loading|not available)|rebalanc|not the leader/i.test(`${message} ${error ?? ''}`)) return;
+    if (/coordinator is (loading|not available)|rebalanc|not the leader|does not host this topic-partition/i.test(`${message} ${error ?? ''}`)) return;
     // Sends are retried by Temporal activities as a whole; the consumer's upsert makes a re-send harmless.
     if (/Limiting retries for the idempotent producer/.test(message)) return;
     console.error(`[kafka] ${message}${error ? `: ${error}` : ''}`);

@@ -1,4 +1,5 @@
 import { sinkBench } from '../../src/bench/sink-bench';
+import { backfillBench, e2eBench, scheduleBench } from '../../src/bench/slot-benches';
 
 // Keeps the benchmark runnable: tiny sizes, no timing asserted (figures come from `npm run bench`).
 describe('bench smoke', () => {
@@ -11,5 +12,24 @@ describe('bench smoke', () => {
     expect(result.batchWriteP99Ms).not.toBeNull();
     expect(result.timeline.length).toBeGreaterThan(0);
     expect(lines.some((l) => l.startsWith('ceiling:'))).toBe(true);
+  });
+
+  it('e2e: reports freshness percentiles over the slots it ran', async () => {
+    const result = await e2eBench({ intervalMs: 1000, slots: 3, usersPerSlot: 2, progress: () => undefined });
+    expect(result).toMatchObject({ bench: 'e2e', slots: 3, usersPerSlot: 2 });
+    expect(result.freshnessMs.max).toBeGreaterThanOrEqual(result.freshnessMs.p50);
+    expect(result.freshnessMs.p50).toBeGreaterThan(0);
+  });
+
+  it('schedule: reports start lateness percentiles over the slots it ran', async () => {
+    const result = await scheduleBench({ intervalMs: 1000, slots: 3, progress: () => undefined });
+    expect(result.bench).toBe('schedule');
+    expect(result.slots).toBeGreaterThanOrEqual(3);
+    expect(result.latenessMs.max).toBeGreaterThanOrEqual(0);
+  });
+
+  it('backfill: every row of the backfilled slots arrives', async () => {
+    const result = await backfillBench({ intervalMs: 10_000, slots: 6, usersPerSlot: 2, progress: () => undefined });
+    expect(result).toMatchObject({ bench: 'backfill', slots: 6, rows: 12 });
   });
 });
