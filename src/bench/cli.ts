@@ -37,13 +37,13 @@ async function main(argv: string[]): Promise<number> {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
   switch (name) {
     case 'sink': {
-      const { values } = parseArgs({ args: rest, options: { records: { type: 'string', default: '200000' }, workers: { type: 'string', default: '1' }, 'batch-max-records': { type: 'string', default: '1000' }, 'cpu-prof': { type: 'boolean' }, chart: { type: 'string' } }, strict: true });
+      const { values } = parseArgs({ args: rest, options: { records: { type: 'string', default: '200000' }, workers: { type: 'string', default: '1' }, 'batch-max-records': { type: 'string', default: '2000' }, 'cpu-prof': { type: 'boolean' }, chart: { type: 'string' } }, strict: true });
       const records = Number(values.records);
       const workers = Number(values.workers);
       if (!Number.isInteger(records) || records < 1) throw new Error(`--records "${values.records}" is not a positive whole number`);
       if (!Number.isInteger(workers) || workers < 1 || workers > 6) throw new Error(`--workers "${values.workers}" is not a whole number from 1 to 6`);
       const batchMaxRecords = Number(values['batch-max-records']);
-      if (!Number.isInteger(batchMaxRecords) || batchMaxRecords < 1 || batchMaxRecords > 2000) throw new Error(`--batch-max-records "${values['batch-max-records']}" is not a whole number from 1 to 2000`);
+      if (!Number.isInteger(batchMaxRecords) || batchMaxRecords < 1 || batchMaxRecords > 10_000) throw new Error(`--batch-max-records "${values['batch-max-records']}" is not a whole number from 1 to 10000`);
       await stackUp(loadStackSettings(), (m) => progress(`[stack] ${m}`));
       const cpuProfileDir = values['cpu-prof'] ? path.resolve('bench-results', `cpu-${Date.now()}`) : undefined;
       if (cpuProfileDir) fs.mkdirSync(cpuProfileDir, { recursive: true });

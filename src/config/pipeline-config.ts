@@ -51,8 +51,9 @@ const PipelineEnvSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65534).default(9464),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 
-  // 1000 rows are ~450 KB of JSON: under Temporal's 512 KB payload warning, far from its 2 MB limit.
-  BATCH_MAX_RECORDS: positiveInt(2000).default(1000),
+  // Rows stay with the consumer (batches travel through Temporal by reference), so the cap is about
+  // memory per partition in flight and Cassandra's batch latency, not payload size.
+  BATCH_MAX_RECORDS: positiveInt(10_000).default(2000),
   BATCH_MAX_WAIT: duration.default(parseDurationMs('500ms')),
 });
 

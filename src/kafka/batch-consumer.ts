@@ -3,6 +3,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { PipelineConfig } from '../config/pipeline-config';
 import type { PipelineCounters } from '../metrics/pipeline-counters';
+import type { BatchHandoff } from '../activities/batch-handoff';
+import type { UserRowPayload } from '../record/user-row';
 import { batchWorkflowId } from '../workflows/batch-id';
 import type { SinkBatch, SinkBatchResult } from '../workflows/write-batch';
 import { classifyMessages } from './classify-messages';
@@ -12,6 +14,9 @@ import { toDeadLetter } from './dead-letter';
 export interface BatchConsumerDeps {
   kafka: Kafka;
   temporal: Client;
+  /** Where this process keeps the rows of its batches, and the task queue its activity worker polls. */
+  handoff: BatchHandoff;
+  holderTaskQueue: string;
   config: PipelineConfig;
   counters: PipelineCounters;
   log?: (line: string) => void;
@@ -69,7 +74,7 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
           deps.counters.deadLettered += dead.length;
         }
         if (rows.length > 0) {
-          await writeThroughTemporal(deps, { topic: batch.topic, partition: batch.partition, firstOffset, lastOffset, rows }, heartbeat);
+          await writeThroughTemporal(deps, { topic: batch.topic, partition: batch.partition, firstOffset, lastOffset }, rows, heartbeat);
           deps.counters.rowsWritten += rows.length;
           deps.counters.batchesWritten += 1;
         }
@@ -90,8 +95,23 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
 }
 
 /** Starts (or attaches to) the batch's workflow and waits for it, heartbeating to keep the group membership. */
-async function writeThroughTemporal(deps: BatchConsumerDeps, batch: SinkBatch, heartbeat: () => Promise<void>): Promise<SinkBatchResult> {
-  const workflowId = batchWorkflowId(batch);
+async function writeThroughTemporal(
+  deps: BatchConsumerDeps,
+  range: Pick<SinkBatch, 'topic' | 'partition' | 'firstOffset' | 'lastOffset'>,
+  rows: UserRowPayload[],
+  heartbeat: () => Promise<void>,
+): Promise<SinkBatchResult> {
+  const workflowId = batchWorkflowId(range);
+  const batch: SinkBatch = { ...range, batchId: workflowId, rowCount: rows.length, holderTaskQueue: deps.holderTaskQueue };
+  deps.handoff.put(workflowId, rows);
+  try {
+    return await runBatchWorkflow(deps, workflowId, batch, heartbeat);
+  } finally {
+    deps.handoff.release(workflowId);
+  }
+}
+
+async function runBatchWorkflow(deps: BatchConsumerDeps, workflowId: string, batch: SinkBatch, heartbeat: () => Promise<void>): Promise<SinkBatchResult> {
   let handle;
   try {
     handle = await deps.temporal.workflow.start('writeBatch', {

@@ -1,11 +1,15 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kafka } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { BatchHandoff } from '../activities/batch-handoff';
 import { createSinkActivities } from '../activities/write-rows';
 import { createCassandraClient } from '../cassandra/client';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { startBatchConsumer } from '../kafka/batch-consumer';
 import { consumerLag } from '../kafka/consumer-lag';
+import { readPartitionRange } from '../kafka/read-range';
 import type { PipelineCounters } from '../metrics/pipeline-counters';
 import { runWorker, workflowCode, type RunningWorker } from './ingest';
 
@@ -18,30 +22,50 @@ export async function startSinkWorker(deps: { config: PipelineConfig; kafka: Kaf
   const cassandra = createCassandraClient(config.cassandra);
   await cassandra.connect();
   const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
-  const worker = await Worker.create({
+  const handoff = new BatchHandoff();
+  const activities = createSinkActivities({
+    cassandra,
+    keyspace: config.cassandra.keyspace,
+    table: config.cassandra.table,
+    concurrency: config.cassandra.writeConcurrency,
+    handoff,
+    readRange: (ref) => readPartitionRange(deps.kafka, ref),
+    onWritten: (count, ms) => {
+      deps.counters.batchSize.observe(count);
+      deps.counters.batchWriteSeconds.observe(ms / 1000);
+    },
+  });
+  // The shared queue runs batch workflows and the Kafka re-read fallback; this process's own queue
+  // runs the writes of the batches whose rows it holds.
+  const holderTaskQueue = `${config.temporal.sinkTaskQueue}@${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const sharedWorker = await Worker.create({
     connection: workerConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.sinkTaskQueue,
     ...workflowCode(config),
-    activities: createSinkActivities({
-      cassandra,
-      keyspace: config.cassandra.keyspace,
-      table: config.cassandra.table,
-      concurrency: config.cassandra.writeConcurrency,
-      onWritten: (count, ms) => {
-        deps.counters.batchSize.observe(count);
-        deps.counters.batchWriteSeconds.observe(ms / 1000);
-      },
-    }),
+    activities,
     maxConcurrentActivityTaskExecutions: Math.max(8, config.kafka.partitions * 2),
   });
-  const running = runWorker(worker, async () => {
-    await workerConnection.close();
-    await cassandra.shutdown();
+  const holderWorker = await Worker.create({
+    connection: workerConnection,
+    namespace: config.temporal.namespace,
+    taskQueue: holderTaskQueue,
+    activities,
+    maxConcurrentActivityTaskExecutions: Math.max(8, config.kafka.partitions * 2),
   });
+  const holderRunning = runWorker(holderWorker, async () => {});
+  const sharedRunning = runWorker(sharedWorker, async () => {});
+  const running = {
+    done: Promise.all([sharedRunning.done, holderRunning.done]).then(() => undefined),
+    async stop() {
+      await Promise.all([sharedRunning.stop(), holderRunning.stop()]);
+      await workerConnection.close();
+      await cassandra.shutdown();
+    },
+  };
   const clientConnection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
-  const consumer = await startBatchConsumer({ kafka: deps.kafka, temporal, config, counters: deps.counters, log: deps.log });
+  const consumer = await startBatchConsumer({ kafka: deps.kafka, temporal, config, counters: deps.counters, log: deps.log, handoff, holderTaskQueue });
   const stopLagPolling = pollConsumerLag(deps.kafka, config, deps.counters);
   return {
     done: running.done,

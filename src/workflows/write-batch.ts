@@ -1,13 +1,11 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type { SinkActivities, UserRowPayload } from '../activities/write-rows';
+import { ActivityFailure, ApplicationFailure, proxyActivities, TimeoutFailure, type RetryPolicy } from '@temporalio/workflow';
+import type { BatchRef, SinkActivities } from '../activities/write-rows';
 
-/** One batch of one Kafka partition, as the consumer worker cut it. */
-export interface SinkBatch {
-  topic: string;
-  partition: number;
-  firstOffset: string;
-  lastOffset: string;
-  rows: UserRowPayload[];
+/** One batch of one Kafka partition, as the consumer worker cut it: a reference, its rows stay with the consumer. */
+export interface SinkBatch extends BatchRef {
+  rowCount: number;
+  /** Task queue of the process that holds the rows (its own activity worker). */
+  holderTaskQueue: string;
 }
 
 export interface SinkBatchResult {
@@ -20,14 +18,31 @@ export interface SinkBatchResult {
 
 // No attempt limit: while Cassandra is down the batch waits here, visibly retrying, and the
 // consumer holds its partition instead of piling up messages in memory.
-const { writeRows } = proxyActivities<SinkActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-});
+const RETRY: RetryPolicy = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: ['RowsNotHeldHere'] };
 
-/** Writes one batch to Cassandra; its workflow id names the topic, partition and offsets. */
+const { writeRowsFromKafka } = proxyActivities<SinkActivities>({ startToCloseTimeout: '2 minutes', retry: RETRY });
+
+/**
+ * Writes one batch to Cassandra; its workflow id names the topic, partition and offsets. The write runs
+ * on the process that holds the rows; if that process is gone (no start within 10 s, or it no longer
+ * holds them), any sink worker reads the offsets again from Kafka and writes them.
+ */
 export async function writeBatch(batch: SinkBatch): Promise<SinkBatchResult> {
-  const written = await writeRows({ rows: batch.rows });
+  const ref: BatchRef = { batchId: batch.batchId, topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset, lastOffset: batch.lastOffset };
+  const { writeRows } = proxyActivities<SinkActivities>({
+    taskQueue: batch.holderTaskQueue,
+    scheduleToStartTimeout: '10 seconds',
+    startToCloseTimeout: '30 seconds',
+    retry: RETRY,
+  });
+  let written: number;
+  try {
+    written = await writeRows(ref);
+  } catch (error) {
+    const cause = error instanceof ActivityFailure ? error.cause : undefined;
+    const holderGone = cause instanceof TimeoutFailure || (cause instanceof ApplicationFailure && cause.type === 'RowsNotHeldHere');
+    if (!holderGone) throw error;
+    written = await writeRowsFromKafka(ref);
+  }
   return { written, topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset, lastOffset: batch.lastOffset };
 }
-
