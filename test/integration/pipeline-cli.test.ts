@@ -131,7 +131,7 @@ describe('pipeline command against the real stack', () => {
     });
     await producer.disconnect();
     await pipeline.waitForDrain();
-    await waitFor('two dead letters from the consumer', async () => pipeline.counters.deadLettered + 0 >= 0 && (await runPipeline(['dlq', 'list', '--json'], env)).stdout.includes('future-version'));
+    await waitFor('two dead letters from the consumer', async () => (await runPipeline(['dlq', 'list', '--json'], env)).stdout.includes('future-version'));
 
     const listed = JSON.parse((await runPipeline(['dlq', 'list', '--json'], env)).stdout) as { key: string; reason: string; source: string }[];
     expect(listed.map((l) => l.key).sort()).toEqual(['broken-json', 'future-version', valid!.id].sort());
