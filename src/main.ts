@@ -9,7 +9,8 @@ import { preparePipeline } from './pipeline/prepare';
 import { createSourceClient } from './source/client';
 import { startSourceServer } from './source/server';
 import { loadStackSettings } from './stack/settings';
-import { SERVICES, stackUp } from './stack/stack';
+import { localStackEnv } from './stack/local-env';
+import { stackServices, stackUp } from './stack/stack';
 import { startIngestWorker } from './workers/ingest';
 import { startSinkWorker } from './workers/sink';
 
@@ -21,16 +22,17 @@ const log = (line: string) => console.log(line);
  */
 async function main(): Promise<void> {
   loadDotEnv();
-  const config = loadPipelineConfig();
+  const external = usesExternalServers();
+  const config = loadPipelineConfig(external ? process.env : { ...localStackEnv(loadStackSettings()), ...process.env });
   const counters = new PipelineCounters();
   const metrics = await installRuntimeWithMetrics(config, counters);
 
-  if (usesExternalServers()) {
+  if (external) {
     log(`servers: Temporal ${config.temporal.address}, Kafka ${config.kafka.brokers.join(',')}, Cassandra ${config.cassandra.contactPoints.join(',')} (no local stack)`);
   } else {
     const settings = loadStackSettings();
     await stackUp(settings, (message) => log(`[stack] ${message}`));
-    for (const service of SERVICES) for (const line of service.addresses(settings)) log(`${service.name.padEnd(10)} ${line}`);
+    for (const service of stackServices(settings)) for (const line of service.addresses(settings)) log(`${service.name.padEnd(10)} ${line}`);
   }
 
   let sourceUrl: string;

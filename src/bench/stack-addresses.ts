@@ -1,3 +1,4 @@
+import { kafkaBootstrap } from '../stack/services/kafka';
 import { loadStackSettings } from '../stack/settings';
 
 /** Addresses of the local stack the global setup brought up. */
@@ -5,7 +6,7 @@ export function stackAddresses() {
   const settings = loadStackSettings();
   return {
     temporal: `127.0.0.1:${settings.temporal.port}`,
-    kafkaBrokers: [`127.0.0.1:${settings.kafka.port}`],
+    kafkaBrokers: kafkaBootstrap(settings),
     cassandraContactPoints: [`127.0.0.1:${settings.cassandra.port}`],
   };
 }

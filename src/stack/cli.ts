@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { ConfigError } from '../config/parse-env';
 import { PrerequisiteError } from './provision';
 import { loadStackSettings } from './settings';
-import { AggregateStackError, SERVICES, StackServiceError, findService, logFileOf, stackDown, stackStatus, stackUp } from './stack';
+import { AggregateStackError, StackServiceError, findService, logFileOf, stackDown, stackServices, stackStatus, stackUp } from './stack';
 
 const USAGE = `usage: npm run stack -- <command>
 
@@ -12,10 +12,11 @@ commands:
   down [--purge]          stop every server the stack started; --purge also deletes their data and logs
   status                  show each server: ready, running but not answering, or stopped
   logs [service] [-f] [-n LINES]
-                          print the end of a server's log (${SERVICES.map((s) => s.name).join(', ')}); -f follows it
+                          print the end of a server's log (temporal, kafka or kafka-N, cassandra); -f follows it
 
-environment: STACK_DIR, STACK_CACHE_DIR, STACK_TEMPORAL_PORT, STACK_TEMPORAL_UI_PORT, STACK_KAFKA_PORT,
-  STACK_KAFKA_CONTROLLER_PORT, STACK_KAFKA_HEAP, STACK_CASSANDRA_PORT, STACK_CASSANDRA_STORAGE_PORT,
+environment: STACK_DIR, STACK_CACHE_DIR, STACK_TEMPORAL_PORT, STACK_TEMPORAL_UI_PORT, STACK_KAFKA_BROKERS (1|3),
+  STACK_KAFKA_PORT, STACK_KAFKA_CONTROLLER_PORT, STACK_KAFKA_SASL_PORT, STACK_KAFKA_SASL_USERNAME,
+  STACK_KAFKA_SASL_PASSWORD, STACK_KAFKA_HEAP, STACK_CASSANDRA_PORT, STACK_CASSANDRA_STORAGE_PORT,
   STACK_CASSANDRA_JMX_PORT, STACK_CASSANDRA_HEAP, STACK_CASSANDRA_AUTH (none|password), STACK_STOP_GRACE_SECONDS`;
 
 class UsageError extends Error {
@@ -75,7 +76,7 @@ function expectNoArguments(command: string, args: string[]): void {
 
 function printAddresses(settings: ReturnType<typeof loadStackSettings>): void {
   console.log('');
-  for (const service of SERVICES) {
+  for (const service of stackServices(settings)) {
     service.addresses(settings).forEach((line, i) => console.log(`${(i === 0 ? service.name : '').padEnd(10)} ${line}`));
   }
   console.log(`${'data'.padEnd(10)} ${settings.dataDir}`);
@@ -95,7 +96,7 @@ async function showLogs(settings: ReturnType<typeof loadStackSettings>, args: st
     } else if (arg.startsWith('-')) throw new UsageError(`unknown option "${arg}" for logs (expected -f or -n LINES)`);
     else names.push(arg);
   }
-  const services = names.length > 0 ? names.map(findService) : [...SERVICES];
+  const services = names.length > 0 ? names.map((name) => findService(settings, name)) : stackServices(settings);
   const files = services.map((s) => logFileOf(settings, s)).filter((f) => fs.existsSync(f));
   if (files.length === 0) {
     console.log(`no logs yet under ${settings.dataDir}/logs (has the stack been started?)`);

@@ -93,10 +93,17 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** SIGTERM to the process group, then SIGKILL once the grace period is over. Returns how it ended. */
+/**
+ * SIGTERM to the process group, then SIGKILL once the grace period is over; a grace of 0 sends only
+ * SIGKILL, as a crash would. Returns how it ended.
+ */
 export async function stop(dataDir: string, record: ProcessRecord, graceMs: number): Promise<'stopped' | 'killed' | 'not running'> {
   let outcome: 'stopped' | 'killed' | 'not running' = 'not running';
-  if (isRunning(record)) {
+  if (isRunning(record) && graceMs === 0) {
+    signalGroup(record.pid, 'SIGKILL');
+    outcome = 'killed';
+    while (isRunning(record)) await sleep(100);
+  } else if (isRunning(record)) {
     signalGroup(record.pid, 'SIGTERM');
     outcome = 'stopped';
     const deadline = Date.now() + graceMs;

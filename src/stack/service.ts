@@ -9,7 +9,9 @@ export interface StackContext {
 
 /** One server of the local stack: how to provision, configure, start and probe it. */
 export interface StackService {
-  readonly name: 'temporal' | 'kafka' | 'cassandra';
+  /** Unique within the stack: `kafka-2` for the second node of a three-broker stack. */
+  readonly name: string;
+  readonly kind: 'temporal' | 'kafka' | 'cassandra';
   /** Ports the server listens on; all must be free before it starts. */
   ports(settings: StackSettings): number[];
   /** Builds or downloads the server into the cache; a no-op when the cache already holds it. */

@@ -14,6 +14,10 @@ const StackEnvSchema = z.object({
   STACK_TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   STACK_KAFKA_PORT: z.coerce.number().int().min(1).max(65535).default(9092),
   STACK_KAFKA_CONTROLLER_PORT: z.coerce.number().int().min(1).max(65535).default(9093),
+  STACK_KAFKA_BROKERS: z.enum(['1', '3']).transform(Number).default(1),
+  STACK_KAFKA_SASL_PORT: z.coerce.number().int().min(1).max(65535).default(9094),
+  STACK_KAFKA_SASL_USERNAME: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'letters, digits, _ or -').default('pipeline'),
+  STACK_KAFKA_SASL_PASSWORD: z.string().regex(/^[^"\\\s]{8,128}$/, '8-128 characters, no quote, backslash or space').default('local-stack-kafka-secret'),
   STACK_KAFKA_HEAP: z.string().regex(/^\d+[mg]$/i, 'a JVM size such as 512m or 1g').default('512m'),
   STACK_CASSANDRA_PORT: z.coerce.number().int().min(1).max(65535).default(9042),
   STACK_CASSANDRA_STORAGE_PORT: z.coerce.number().int().min(1).max(65535).default(7000),
@@ -27,7 +31,7 @@ export interface StackSettings {
   dataDir: string;
   cacheDir: string;
   temporal: { port: number; uiPort: number };
-  kafka: { port: number; controllerPort: number; heap: string };
+  kafka: { brokers: number; port: number; controllerPort: number; saslPort: number; saslUsername: string; saslPassword: string; heap: string };
   cassandra: { port: number; storagePort: number; jmxPort: number; heap: string; auth: 'none' | 'password' };
   stopGraceMs: number;
 }
@@ -38,7 +42,15 @@ export function loadStackSettings(env: NodeJS.ProcessEnv = process.env): StackSe
     dataDir: path.resolve(e.STACK_DIR),
     cacheDir: path.resolve(e.STACK_CACHE_DIR),
     temporal: { port: e.STACK_TEMPORAL_PORT, uiPort: e.STACK_TEMPORAL_UI_PORT },
-    kafka: { port: e.STACK_KAFKA_PORT, controllerPort: e.STACK_KAFKA_CONTROLLER_PORT, heap: e.STACK_KAFKA_HEAP },
+    kafka: {
+      brokers: e.STACK_KAFKA_BROKERS,
+      port: e.STACK_KAFKA_PORT,
+      controllerPort: e.STACK_KAFKA_CONTROLLER_PORT,
+      saslPort: e.STACK_KAFKA_SASL_PORT,
+      saslUsername: e.STACK_KAFKA_SASL_USERNAME,
+      saslPassword: e.STACK_KAFKA_SASL_PASSWORD,
+      heap: e.STACK_KAFKA_HEAP,
+    },
     cassandra: {
       port: e.STACK_CASSANDRA_PORT,
       storagePort: e.STACK_CASSANDRA_STORAGE_PORT,

@@ -4,14 +4,17 @@ import { isPortOpen, isRunning, launch, readRecord, stop, tail } from './process
 import type { Progress } from './provision';
 import type { StackService } from './service';
 import { cassandraService } from './services/cassandra';
-import { kafkaService } from './services/kafka';
+import { kafkaServices } from './services/kafka';
 import { temporalService } from './services/temporal';
 import type { StackSettings } from './settings';
 
-export const SERVICES: readonly StackService[] = [temporalService, kafkaService, cassandraService];
+/** The servers of the stack, in start order; Kafka is one node or three (STACK_KAFKA_BROKERS). */
+export function stackServices(settings: StackSettings): StackService[] {
+  return [temporalService, ...kafkaServices(settings), cassandraService];
+}
 
 /** How long each server may take from launch to answering, on a busy 2-core machine. */
-const READY_TIMEOUT_MS: Record<StackService['name'], number> = { temporal: 90_000, kafka: 120_000, cassandra: 240_000 };
+const READY_TIMEOUT_MS: Record<StackService['kind'], number> = { temporal: 90_000, kafka: 120_000, cassandra: 240_000 };
 
 /** A server of the stack failed to provision, start or answer; carries the end of its log. */
 export class StackServiceError extends Error {
@@ -23,10 +26,18 @@ export class StackServiceError extends Error {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function findService(name: string): StackService {
-  const service = SERVICES.find((s) => s.name === name);
-  if (!service) throw new Error(`unknown service "${name}" (expected one of ${SERVICES.map((s) => s.name).join(', ')})`);
+export function findService(settings: StackSettings, name: string): StackService {
+  const services = stackServices(settings);
+  const service = services.find((s) => s.name === name);
+  if (!service) throw new Error(`unknown service "${name}" (expected one of ${services.map((s) => s.name).join(', ')})`);
   return service;
+}
+
+/** The services named, or of the kinds named (`kafka` is every Kafka node); all when none is named. */
+function selectServices(settings: StackSettings, only?: readonly string[]): StackService[] {
+  const services = stackServices(settings);
+  if (!only || only.length === 0) return services;
+  return services.filter((s) => only.includes(s.name) || only.includes(s.kind));
 }
 
 function isServiceRunning(settings: StackSettings, service: StackService): boolean {
@@ -36,7 +47,7 @@ function isServiceRunning(settings: StackSettings, service: StackService): boole
 
 async function waitUntilReady(settings: StackSettings, service: StackService, progress: Progress): Promise<void> {
   const started = Date.now();
-  const deadline = started + READY_TIMEOUT_MS[service.name];
+  const deadline = started + READY_TIMEOUT_MS[service.kind];
   let lastError = 'no answer yet';
   let nextReport = started + 15_000;
   for (;;) {
@@ -54,7 +65,7 @@ async function waitUntilReady(settings: StackSettings, service: StackService, pr
     }
     if (Date.now() > deadline) {
       const logFile = service.launchSpec(settings).logFile;
-      throw new StackServiceError(service.name, `not answering after ${READY_TIMEOUT_MS[service.name] / 1000} s: ${lastError}`, tail(logFile));
+      throw new StackServiceError(service.name, `not answering after ${READY_TIMEOUT_MS[service.kind] / 1000} s: ${lastError}`, tail(logFile));
     }
     if (Date.now() > nextReport) {
       progress(`waiting for ${service.name} to answer (${Math.round((Date.now() - started) / 1000)} s)`);
@@ -73,10 +84,11 @@ export interface UpResult {
  * Brings every server up: provisions what the cache lacks, starts what is not running, and resolves
  * once each answers a real request. Idempotent: running servers are only probed.
  */
-export async function stackUp(settings: StackSettings, progress: Progress): Promise<UpResult> {
+export async function stackUp(settings: StackSettings, progress: Progress, options: { only?: readonly string[] } = {}): Promise<UpResult> {
   fs.mkdirSync(settings.dataDir, { recursive: true });
-  const alreadyRunning = SERVICES.filter((s) => isServiceRunning(settings, s));
-  const toStart = SERVICES.filter((s) => !alreadyRunning.includes(s));
+  const services = selectServices(settings, options.only);
+  const alreadyRunning = services.filter((s) => isServiceRunning(settings, s));
+  const toStart = services.filter((s) => !alreadyRunning.includes(s));
 
   // Provisioning is download- and build-bound, so the three run side by side.
   const provisioned = await Promise.allSettled(toStart.map((s) => s.provision({ settings, progress })));
@@ -94,7 +106,7 @@ export async function stackUp(settings: StackSettings, progress: Progress): Prom
     progress(`starting ${service.name} (log: ${spec.logFile})`);
     launch(settings.dataDir, spec);
   }
-  await Promise.all(SERVICES.map((s) => waitUntilReady(settings, s, progress)));
+  await Promise.all(services.map((s) => waitUntilReady(settings, s, progress)));
   return { started: toStart.map((s) => s.name), alreadyRunning: alreadyRunning.map((s) => s.name) };
 }
 
@@ -113,9 +125,10 @@ export interface DownResult {
 }
 
 /** Stops every server the stack started, in reverse order; `purge` also deletes their data. */
-export async function stackDown(settings: StackSettings, options: { purge: boolean }, progress: Progress): Promise<DownResult[]> {
+export async function stackDown(settings: StackSettings, options: { purge: boolean; only?: readonly string[] }, progress: Progress): Promise<DownResult[]> {
   const results: DownResult[] = [];
-  for (const service of [...SERVICES].reverse()) {
+  const services = selectServices(settings, options.only);
+  const stopOne = async (service: StackService): Promise<DownResult> => {
     const record = readRecord(settings.dataDir, service.name);
     let outcome: DownResult['outcome'] = 'not running';
     if (record) {
@@ -130,22 +143,28 @@ export async function stackDown(settings: StackSettings, options: { purge: boole
       for (const port of service.ports(settings)) if (await isPortOpen(port)) portsStillOpen.push(port);
       if (portsStillOpen.length > 0 && record) await sleep(250);
     } while (portsStillOpen.length > 0 && record && Date.now() < portDeadline);
-    results.push({ service: service.name, outcome, portsStillOpen });
-  }
-  if (options.purge) {
-    for (const entry of ['temporal', 'kafka', 'cassandra', 'run', 'logs']) {
-      fs.rmSync(path.join(settings.dataDir, entry), { recursive: true, force: true });
+    return { service: service.name, outcome, portsStillOpen };
+  };
+  // Nodes of one kind stop together: the last Kafka voter left alone cannot finish a controlled shutdown.
+  const kinds = [...new Set(services.map((s) => s.kind))].reverse();
+  for (const kind of kinds) results.push(...(await Promise.all(services.filter((s) => s.kind === kind).map(stopOne))));
+  if (options.purge && !options.only) {
+    for (const entry of fs.existsSync(settings.dataDir) ? fs.readdirSync(settings.dataDir) : []) {
+      if (/^(temporal|kafka(-\d+)?|kafka-cluster\.id|cassandra|run|logs)$/.test(entry)) fs.rmSync(path.join(settings.dataDir, entry), { recursive: true, force: true });
     }
   }
   return results;
 }
 
-/** Stops one server (for fault tests and operators); `stackUp` starts it again. */
-export async function stackStopService(settings: StackSettings, name: string): Promise<DownResult['outcome']> {
-  const service = findService(name);
+/**
+ * Stops one server (for fault tests and operators); `stackUp` starts it again. `kill` sends SIGKILL
+ * at once, as a crash or a power cut would, instead of asking it to shut down.
+ */
+export async function stackStopService(settings: StackSettings, name: string, options: { kill?: boolean } = {}): Promise<DownResult['outcome']> {
+  const service = findService(settings, name);
   const record = readRecord(settings.dataDir, service.name);
   if (!record) return 'not running';
-  const outcome = await stop(settings.dataDir, record, settings.stopGraceMs);
+  const outcome = await stop(settings.dataDir, record, options.kill ? 0 : settings.stopGraceMs);
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline && (await Promise.all(service.ports(settings).map((p) => isPortOpen(p)))).some(Boolean)) await sleep(250);
   return outcome;
@@ -161,7 +180,7 @@ export interface ServiceStatus {
 
 export async function stackStatus(settings: StackSettings): Promise<ServiceStatus[]> {
   return Promise.all(
-    SERVICES.map(async (service): Promise<ServiceStatus> => {
+    stackServices(settings).map(async (service): Promise<ServiceStatus> => {
       const record = readRecord(settings.dataDir, service.name);
       const addresses = service.addresses(settings);
       if (!record || !isRunning(record)) return { service: service.name, state: 'stopped', addresses };

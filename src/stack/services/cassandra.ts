@@ -77,6 +77,7 @@ const JAVA17_MODULE_FLAGS = [
 
 export const cassandraService: StackService = {
   name: 'cassandra',
+  kind: 'cassandra',
 
   ports: (settings) => [settings.cassandra.port, settings.cassandra.storagePort, settings.cassandra.jmxPort],
 

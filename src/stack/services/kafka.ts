@@ -13,32 +13,63 @@ function libDir(settings: StackSettings): string {
   return path.join(settings.cacheDir, 'kafka', contentHash(fs.readFileSync(POM, 'utf8')), 'lib');
 }
 
-function kafkaDir(settings: StackSettings): string {
-  return path.join(settings.dataDir, 'kafka');
+/** The local stack's SASL/PLAIN user, for clients that connect on the SASL listener. */
+export function kafkaSaslUser(settings: StackSettings) {
+  return { mechanism: 'plain' as const, username: settings.kafka.saslUsername, password: settings.kafka.saslPassword };
 }
 
-/** Single combined broker+controller in KRaft mode; replication factors of internal topics are 1. */
-function serverProperties(settings: StackSettings): string {
-  const { port, controllerPort } = settings.kafka;
+/** Ports of one node: each further node of a multi-broker stack sits 10 above the one before. */
+export function kafkaNodePorts(settings: StackSettings, nodeId: number) {
+  const offset = 10 * (nodeId - 1);
+  return { port: settings.kafka.port + offset, controllerPort: settings.kafka.controllerPort + offset, saslPort: settings.kafka.saslPort + offset };
+}
+
+/** Every node's client (PLAINTEXT) address, for KAFKA_BROKERS. */
+export function kafkaBootstrap(settings: StackSettings): string[] {
+  return Array.from({ length: settings.kafka.brokers }, (_, i) => `127.0.0.1:${kafkaNodePorts(settings, i + 1).port}`);
+}
+
+function nodeName(settings: StackSettings, nodeId: number): string {
+  return settings.kafka.brokers === 1 ? 'kafka' : `kafka-${nodeId}`;
+}
+
+function kafkaDir(settings: StackSettings, nodeId: number): string {
+  return path.join(settings.dataDir, nodeName(settings, nodeId));
+}
+
+/**
+ * One combined broker+controller in KRaft mode. With one node, internal topics have replication
+ * factor 1; with three, every node votes and topics default to replication factor 3, min ISR 2.
+ * Each node also has a SASL/PLAIN listener with the stack's one user.
+ */
+function serverProperties(settings: StackSettings, nodeId: number): string {
+  const { port, controllerPort, saslPort } = kafkaNodePorts(settings, nodeId);
+  const count = settings.kafka.brokers;
+  const voters = Array.from({ length: count }, (_, i) => `${i + 1}@127.0.0.1:${kafkaNodePorts(settings, i + 1).controllerPort}`).join(',');
+  const replication = Math.min(3, count);
+  const minIsr = count >= 3 ? 2 : 1;
+  const { saslUsername, saslPassword } = settings.kafka;
   return [
     'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `node.id=${nodeId}`,
+    `controller.quorum.voters=${voters}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort},SASL_PLAINTEXT://127.0.0.1:${saslPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port},SASL_PLAINTEXT://127.0.0.1:${saslPort}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
     'inter.broker.listener.name=PLAINTEXT',
-    `log.dirs=${path.join(kafkaDir(settings), 'data')}`,
+    'sasl.enabled.mechanisms=PLAIN',
+    `listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${saslUsername}="${saslPassword}";`,
+    `log.dirs=${path.join(kafkaDir(settings, nodeId), 'data')}`,
     'num.partitions=6',
-    'default.replication.factor=1',
-    'min.insync.replicas=1',
-    'offsets.topic.replication.factor=1',
+    `default.replication.factor=${replication}`,
+    `min.insync.replicas=${minIsr}`,
+    `offsets.topic.replication.factor=${replication}`,
     'offsets.topic.num.partitions=6',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
+    `transaction.state.log.replication.factor=${replication}`,
+    `transaction.state.log.min.isr=${minIsr}`,
+    `share.coordinator.state.topic.replication.factor=${replication}`,
+    `share.coordinator.state.topic.min.isr=${minIsr}`,
     // A local broker serves one consumer group at a time; waiting for more members only slows tests.
     'group.initial.rebalance.delay.ms=0',
     'auto.create.topics.enable=false',
@@ -61,65 +92,87 @@ const LOG4J2 = [
   '',
 ].join('\n');
 
-function javaArgs(settings: StackSettings, mainClass: string, ...args: string[]): string[] {
+function javaArgs(settings: StackSettings, nodeId: number, mainClass: string, ...args: string[]): string[] {
   return [
     `-Xms${settings.kafka.heap}`, `-Xmx${settings.kafka.heap}`,
     '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExitOnOutOfMemoryError',
     '-Djava.awt.headless=true',
-    `-Dlog4j2.configurationFile=${path.join(kafkaDir(settings), 'log4j2.properties')}`,
+    `-Dlog4j2.configurationFile=${path.join(kafkaDir(settings, nodeId), 'log4j2.properties')}`,
     '-cp', path.join(libDir(settings), '*'),
     mainClass, ...args,
   ];
 }
 
-export const kafkaService: StackService = {
-  name: 'kafka',
-
-  ports: (settings) => [settings.kafka.port, settings.kafka.controllerPort],
-
-  async provision({ settings, progress }) {
-    await provisionMavenClasspath('Kafka 4.1 KRaft broker', POM, path.dirname(libDir(settings)), path.join(settings.dataDir, 'logs', 'provision-kafka.log'), progress);
-  },
-
-  async prepare({ settings, progress }) {
-    const dir = kafkaDir(settings);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'server.properties'), serverProperties(settings));
-    fs.writeFileSync(path.join(dir, 'log4j2.properties'), LOG4J2);
-    if (fs.existsSync(path.join(dir, 'data', 'meta.properties'))) return;
-    progress('Formatting Kafka storage (first start)');
+/** Every node of one stack shares a cluster id, written by whichever node is formatted first. */
+function clusterId(settings: StackSettings): string {
+  const file = path.join(settings.dataDir, 'kafka-cluster.id');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(settings.dataDir, { recursive: true });
     // A Kafka cluster id is 16 random bytes in URL-safe base64 without padding.
-    const clusterId = randomBytes(16).toString('base64url');
-    const result = spawnSync('java', javaArgs(settings, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', path.join(dir, 'server.properties')), { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`formatting Kafka storage failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`);
-  },
+    fs.writeFileSync(file, randomBytes(16).toString('base64url'));
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
 
-  launchSpec: (settings) => ({
-    name: 'kafka',
-    command: 'java',
-    args: javaArgs(settings, 'kafka.Kafka', path.join(kafkaDir(settings), 'server.properties')),
-    cwd: kafkaDir(settings),
-    logFile: path.join(settings.dataDir, 'logs', 'kafka.log'),
-    marker: 'kafka.Kafka',
-  }),
+/** The Kafka nodes of the stack: one by default, three with STACK_KAFKA_BROKERS=3. */
+export function kafkaServices(settings: StackSettings): StackService[] {
+  return Array.from({ length: settings.kafka.brokers }, (_, i) => kafkaNode(settings, i + 1));
+}
 
-  async probe(settings) {
-    const kafka = new Kafka({
-      clientId: 'stack-probe',
-      brokers: [`127.0.0.1:${settings.kafka.port}`],
-      logLevel: logLevel.NOTHING,
-      connectionTimeout: 2000,
-      retry: { retries: 0 },
-    });
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const cluster = await admin.describeCluster();
-      if (cluster.brokers.length === 0) throw new Error('no broker registered yet');
-    } finally {
-      await admin.disconnect();
-    }
-  },
+function kafkaNode(forSettings: StackSettings, nodeId: number): StackService {
+  const count = forSettings.kafka.brokers;
+  return {
+    name: nodeName(forSettings, nodeId),
+    kind: 'kafka',
 
-  addresses: (settings) => [`bootstrap 127.0.0.1:${settings.kafka.port} (KRaft, one broker)`],
-};
+    ports: (settings) => Object.values(kafkaNodePorts(settings, nodeId)),
+
+    async provision({ settings, progress }) {
+      await provisionMavenClasspath('Kafka 4.1 KRaft broker', POM, path.dirname(libDir(settings)), path.join(settings.dataDir, 'logs', 'provision-kafka.log'), progress);
+    },
+
+    async prepare({ settings, progress }) {
+      const dir = kafkaDir(settings, nodeId);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'server.properties'), serverProperties(settings, nodeId));
+      fs.writeFileSync(path.join(dir, 'log4j2.properties'), LOG4J2);
+      if (fs.existsSync(path.join(dir, 'data', 'meta.properties'))) return;
+      progress(`Formatting ${nodeName(settings, nodeId)} storage (first start)`);
+      const result = spawnSync('java', javaArgs(settings, nodeId, 'kafka.tools.StorageTool', 'format', '-t', clusterId(settings), '-c', path.join(dir, 'server.properties')), { encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`formatting Kafka storage failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`);
+    },
+
+    launchSpec: (settings) => ({
+      name: nodeName(settings, nodeId),
+      command: 'java',
+      args: javaArgs(settings, nodeId, 'kafka.Kafka', path.join(kafkaDir(settings, nodeId), 'server.properties')),
+      cwd: kafkaDir(settings, nodeId),
+      logFile: path.join(settings.dataDir, 'logs', `${nodeName(settings, nodeId)}.log`),
+      marker: 'kafka.Kafka',
+    }),
+
+    async probe(settings) {
+      const kafka = new Kafka({
+        clientId: 'stack-probe',
+        brokers: [`127.0.0.1:${kafkaNodePorts(settings, nodeId).port}`],
+        logLevel: logLevel.NOTHING,
+        connectionTimeout: 2000,
+        retry: { retries: 0 },
+      });
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const cluster = await admin.describeCluster();
+        if (!cluster.brokers.some((b) => b.nodeId === nodeId)) throw new Error(`node ${nodeId} not registered yet`);
+      } finally {
+        await admin.disconnect();
+      }
+    },
+
+    addresses: (settings) => {
+      const ports = kafkaNodePorts(settings, nodeId);
+      const what = count === 1 ? 'KRaft, one broker' : `KRaft, node ${nodeId} of ${count}`;
+      return [`bootstrap 127.0.0.1:${ports.port} (${what}); SASL/PLAIN 127.0.0.1:${ports.saslPort}`];
+    },
+  };
+}

@@ -15,6 +15,7 @@ export function temporalBinary(settings: StackSettings): string {
 
 export const temporalService: StackService = {
   name: 'temporal',
+  kind: 'temporal',
 
   ports: (settings) => [settings.temporal.port, settings.temporal.uiPort],
 
