@@ -36,6 +36,8 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
  */
 export class IsolatedPipeline {
   readonly counters = new PipelineCounters();
+  /** Ids of the users the source served, by seed (one seed per slot): what a complete run must hold. */
+  readonly served = new Map<string, Set<string>>();
   private ingest?: RunningWorker;
   private sinks: RunningWorker[] = [];
   private closeSource?: () => Promise<void>;
@@ -45,15 +47,24 @@ export class IsolatedPipeline {
   cassandra!: CassandraClient;
   config!: PipelineConfig;
 
-  static async create(overrides: Record<string, string> = {}): Promise<IsolatedPipeline> {
+  static async create(overrides: Record<string, string> = {}, options: { sourceDelayMs?: number } = {}): Promise<IsolatedPipeline> {
     const harness = new IsolatedPipeline();
-    await harness.init(overrides);
+    await harness.init(overrides, options);
     return harness;
   }
 
-  private async init(overrides: Record<string, string>): Promise<void> {
+  private async init(overrides: Record<string, string>, options: { sourceDelayMs?: number }): Promise<void> {
     const name = uniqueName('t');
-    const server = await startSourceServer({ host: '127.0.0.1', port: 0 });
+    const server = await startSourceServer({
+      host: '127.0.0.1',
+      port: 0,
+      delayMs: options.sourceDelayMs,
+      onServed: ({ seed, ids }) => {
+        const set = this.served.get(seed) ?? new Set<string>();
+        for (const id of ids) set.add(id);
+        this.served.set(seed, set);
+      },
+    });
     this.closeSource = server.close;
     const addresses = stackAddresses();
     this.config = loadPipelineConfig({
@@ -114,6 +125,7 @@ export class IsolatedPipeline {
       KAFKA_BROKERS: c.kafka.brokers.join(','),
       KAFKA_TOPIC: c.kafka.topic,
       KAFKA_TOPIC_PARTITIONS: String(c.kafka.partitions),
+      KAFKA_REPLICATION_FACTOR: String(c.kafka.replicationFactor),
       KAFKA_CONSUMER_GROUP: c.kafka.consumerGroup,
       CASSANDRA_CONTACT_POINTS: c.cassandra.contactPoints.join(','),
       CASSANDRA_KEYSPACE: c.cassandra.keyspace,
@@ -121,6 +133,18 @@ export class IsolatedPipeline {
       SCHEDULE_INTERVAL: `${c.schedule.intervalMs}ms`,
       USERS_PER_SLOT: String(c.schedule.usersPerSlot),
       METRICS_PORT: '0',
+    };
+  }
+
+  /** The full environment of a worker process of this harness's pipeline (source, batching included). */
+  workerEnv(): Record<string, string> {
+    const c = this.config;
+    return {
+      ...this.commandEnv(),
+      SOURCE_URL: c.source.url!,
+      BATCH_MAX_RECORDS: String(c.batch.maxRecords),
+      BATCH_MAX_WAIT: `${c.batch.maxWaitMs}ms`,
+      CASSANDRA_TABLE: c.cassandra.table,
     };
   }
 

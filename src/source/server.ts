@@ -17,6 +17,10 @@ export interface SourceServerOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** Told of every successful answer: which users it served for which seed and page (for audits). */
+  onServed?: (served: { seed: string; page: number; ids: string[] }) => void;
+  /** Answers only after this long, as a slow upstream would. */
+  delayMs?: number;
 }
 
 export interface SourceServer {
@@ -50,7 +54,10 @@ type UsersQuery = z.infer<typeof UsersQuerySchema>;
 
 export async function startSourceServer(options: SourceServerOptions = {}): Promise<SourceServer> {
   const host = options.host ?? '127.0.0.1';
-  const server = http.createServer((request, response) => answer(request, response));
+  const server = http.createServer((request, response) => {
+    if (options.delayMs) setTimeout(() => answer(request, response, options.onServed), options.delayMs);
+    else answer(request, response, options.onServed);
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -74,7 +81,7 @@ export async function startSourceServer(options: SourceServerOptions = {}): Prom
   };
 }
 
-function answer(request: http.IncomingMessage, response: http.ServerResponse): void {
+function answer(request: http.IncomingMessage, response: http.ServerResponse, onServed: SourceServerOptions['onServed']): void {
   const url = new URL(request.url ?? '/', 'http://localhost');
   if (url.pathname !== '/api' && url.pathname !== '/api/') {
     sendJson(response, 404, { error: `no such endpoint ${url.pathname} (expected /api/)` });
@@ -97,6 +104,7 @@ function answer(request: http.IncomingMessage, response: http.ServerResponse): v
   const results = generateUsers({ seed, page, results: parsed.query.results ?? 1, nat: parsed.query.nat });
   const body: ApiResponse = { results, info: { seed, results: results.length, page, version: API_VERSION } };
   sendJson(response, 200, body, request.method === 'HEAD');
+  if (request.method === 'GET') onServed?.({ seed, page, ids: results.map((u) => u.login.uuid) });
 }
 
 function parseUsersQuery(params: URLSearchParams): { ok: true; query: UsersQuery } | { ok: false; error: string } {

@@ -1,3 +1,4 @@
+import { withHeartbeats } from './heartbeats';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kafka } from 'kafkajs';
 import { createFetchActivities } from '../activities/fetch-users';
@@ -26,7 +27,7 @@ export async function startIngestWorker(deps: { config: PipelineConfig; kafka: K
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.ingestTaskQueue,
     ...workflowCode(config),
-    activities: {
+    activities: withHeartbeats({
       async fetchUsers(input: Parameters<typeof fetchActivities.fetchUsers>[0]) {
         const records = await fetchActivities.fetchUsers(input);
         counters.usersFetched += records.length;
@@ -40,7 +41,7 @@ export async function startIngestWorker(deps: { config: PipelineConfig; kafka: K
           if (slotDone) counters.slotsRun += 1;
         },
       }),
-    },
+    }),
   });
   return runWorker(worker, async () => {
     await producer.disconnect();

@@ -11,6 +11,7 @@ import { startBatchConsumer } from '../kafka/batch-consumer';
 import { consumerLag } from '../kafka/consumer-lag';
 import { readPartitionRange } from '../kafka/read-range';
 import type { PipelineCounters } from '../metrics/pipeline-counters';
+import { withHeartbeats } from './heartbeats';
 import { runWorker, workflowCode, type RunningWorker } from './ingest';
 
 /**
@@ -23,7 +24,7 @@ export async function startSinkWorker(deps: { config: PipelineConfig; kafka: Kaf
   await cassandra.connect();
   const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
   const handoff = new BatchHandoff();
-  const activities = createSinkActivities({
+  const activities = withHeartbeats(createSinkActivities({
     cassandra,
     keyspace: config.cassandra.keyspace,
     table: config.cassandra.table,
@@ -34,7 +35,7 @@ export async function startSinkWorker(deps: { config: PipelineConfig; kafka: Kaf
       deps.counters.batchSize.observe(count);
       deps.counters.batchWriteSeconds.observe(ms / 1000);
     },
-  });
+  }));
   // The shared queue runs batch workflows and the Kafka re-read fallback; this process's own queue
   // runs the writes of the batches whose rows it holds.
   const holderTaskQueue = `${config.temporal.sinkTaskQueue}@${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;

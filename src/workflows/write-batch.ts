@@ -20,7 +20,8 @@ export interface SinkBatchResult {
 // consumer holds its partition instead of piling up messages in memory.
 const RETRY: RetryPolicy = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: ['RowsNotHeldHere'] };
 
-const { writeRowsFromKafka } = proxyActivities<SinkActivities>({ startToCloseTimeout: '2 minutes', retry: RETRY });
+// The workers heartbeat every second, so a write whose worker died is retried after 5 s.
+const { writeRowsFromKafka } = proxyActivities<SinkActivities>({ startToCloseTimeout: '2 minutes', heartbeatTimeout: '5 seconds', retry: RETRY });
 
 /**
  * Writes one batch to Cassandra; its workflow id names the topic, partition and offsets. The write runs
@@ -33,6 +34,7 @@ export async function writeBatch(batch: SinkBatch): Promise<SinkBatchResult> {
     taskQueue: batch.holderTaskQueue,
     scheduleToStartTimeout: '10 seconds',
     startToCloseTimeout: '30 seconds',
+    heartbeatTimeout: '5 seconds',
     retry: RETRY,
   });
   let written: number;

@@ -1,0 +1,33 @@
+import type { IsolatedPipeline } from '../../src/bench/isolated-pipeline';
+import { waitFor } from '../../src/bench/isolated-pipeline';
+
+/** Waits until a workflow of the type is running on the queue and returns its id. */
+export async function runningWorkflow(pipeline: IsolatedPipeline, type: 'ingestSlot' | 'writeBatch', timeoutMs = 30_000): Promise<string> {
+  const queue = type === 'ingestSlot' ? pipeline.config.temporal.ingestTaskQueue : pipeline.config.temporal.sinkTaskQueue;
+  return waitFor(`a running ${type} workflow`, async () => {
+    for await (const execution of pipeline.temporal.workflow.list({ query: `WorkflowType = '${type}' AND TaskQueue = '${queue}' AND ExecutionStatus = 'Running'` })) {
+      return execution.workflowId;
+    }
+    return undefined;
+  }, timeoutMs, 50);
+}
+
+/** Stops the schedule, then waits for every slot it started to finish and the consumer to commit all of it. */
+export async function settle(pipeline: IsolatedPipeline, timeoutMs = 180_000): Promise<number> {
+  await pipeline.schedule().pause('stopped by the test');
+  const taken = (await pipeline.schedule().describe()).info.numActionsTaken;
+  await pipeline.waitForSlots(taken, timeoutMs);
+  const running = `WorkflowType = 'ingestSlot' AND TaskQueue = '${pipeline.config.temporal.ingestTaskQueue}' AND ExecutionStatus = 'Running'`;
+  await waitFor('every slot workflow to close', async () => (await pipeline.temporal.workflow.count(running)).count === 0, timeoutMs, 500);
+  await pipeline.waitForDrain(timeoutMs);
+  return taken;
+}
+
+/** Attempts of every activity in a workflow's history beyond the first, with the failure that caused each. */
+export async function retriedActivities(pipeline: IsolatedPipeline, workflowId: string): Promise<{ attempt: number; lastFailure: string }[]> {
+  const history = await pipeline.temporal.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).flatMap((event) => {
+    const started = event.activityTaskStartedEventAttributes;
+    return started && (started.attempt ?? 1) > 1 ? [{ attempt: started.attempt!, lastFailure: started.lastFailure?.message ?? '' }] : [];
+  });
+}

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { IsolatedPipeline } from '../../src/bench/isolated-pipeline';
+import type { IngestSlotResult } from '../../src/workflows/ingest-slot';
+
+export interface InvariantReport {
+  /** Slot workflows that completed, and those that did not (still running, failed, timed out). */
+  slotsCompleted: number;
+  slotsNotCompleted: number;
+  notCompleted: string[];
+  /** Users the source served for the completed slots. */
+  expected: number;
+  /** Rows in Cassandra, and how many of them are distinct ids. */
+  rows: number;
+  lost: number;
+  duplicated: number;
+  /** Rows whose id no completed slot was served. */
+  unexpected: number;
+  deadLetters: number;
+  /** Dead letters that are not among the poison messages the test sent, and poison messages missing. */
+  unexpectedDeadLetters: number;
+  missingDeadLetters: number;
+}
+
+/**
+ * The reliability invariant: the ids in Cassandra are exactly the ids the source served for the slots
+ * that completed, one row each, and the DLQ holds exactly the poison messages the test sent.
+ */
+export async function checkInvariant(pipeline: IsolatedPipeline, options: { poisonValues?: string[] } = {}): Promise<InvariantReport> {
+  const { config, temporal } = pipeline;
+  const expected = new Set<string>();
+  let slotsCompleted = 0;
+  let slotsNotCompleted = 0;
+  const notCompleted: string[] = [];
+  for await (const execution of temporal.workflow.list({ query: `WorkflowType = 'ingestSlot' AND TaskQueue = '${config.temporal.ingestTaskQueue}'` })) {
+    if (execution.status.name !== 'COMPLETED') {
+      slotsNotCompleted += 1;
+      notCompleted.push(`${execution.workflowId}: ${execution.status.name}`);
+      continue;
+    }
+    slotsCompleted += 1;
+    const result = (await temporal.workflow.getHandle(execution.workflowId, execution.runId).result()) as IngestSlotResult;
+    for (const id of pipeline.served.get(result.seed) ?? []) expected.add(id);
+  }
+  const ids = await pipeline.cassandraIds();
+  const distinct = new Set(ids);
+  const poison = [...(options.poisonValues ?? [])];
+  const letters = (await pipeline.readTopic(config.kafka.dlqTopic)).map((m) => m.value ?? '');
+  const remaining = [...letters];
+  let unexpectedDeadLetters = 0;
+  for (const value of poison) {
+    const at = remaining.indexOf(value);
+    if (at >= 0) remaining.splice(at, 1);
+  }
+  unexpectedDeadLetters = remaining.length;
+  const missingDeadLetters = poison.filter((value) => !letters.includes(value)).length;
+  return {
+    slotsCompleted,
+    slotsNotCompleted,
+    notCompleted,
+    expected: expected.size,
+    rows: ids.length,
+    lost: [...expected].filter((id) => !distinct.has(id)).length,
+    duplicated: ids.length - distinct.size,
+    unexpected: [...distinct].filter((id) => !expected.has(id)).length,
+    deadLetters: letters.length,
+    unexpectedDeadLetters,
+    missingDeadLetters,
+  };
+}
+
+/** Asserts the invariant held (jest) and records the figures for docs/RELIABILITY.md. */
+export function expectInvariant(name: string, report: InvariantReport, extra: Record<string, unknown> = {}): void {
+  const file = path.resolve(__dirname, '..', '..', 'test-artifacts', 'reliability', `${name}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify({ fault: name, at: new Date().toISOString(), ...extra, ...report }, null, 2)}\n`);
+  expect(report.slotsCompleted).toBeGreaterThan(0);
+  expect(report.notCompleted).toEqual([]);
+  expect({ lost: report.lost, duplicated: report.duplicated, unexpected: report.unexpected }).toEqual({ lost: 0, duplicated: 0, unexpected: 0 });
+  expect(report.rows).toBe(report.expected);
+  expect({ unexpectedDeadLetters: report.unexpectedDeadLetters, missingDeadLetters: report.missingDeadLetters }).toEqual({ unexpectedDeadLetters: 0, missingDeadLetters: 0 });
+}

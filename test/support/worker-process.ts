@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { waitFor } from '../../src/bench/isolated-pipeline';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const ENTRY = { ingest: 'src/workers/ingest-worker.ts', consumer: 'src/workers/consumer-worker.ts' } as const;
+
+let bundle: Promise<string> | undefined;
+
+/** One workflow bundle for every worker process of a test run, as a deployment would ship it. */
+export function workflowBundle(): Promise<string> {
+  bundle ??= (async () => {
+    const file = path.join(ROOT, 'test-artifacts', `workflow-bundle-${process.pid}.js`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, (await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') })).code);
+    return file;
+  })();
+  return bundle;
+}
+
+/**
+ * A worker of the pipeline as its own OS process (`npm run worker:ingest` / `worker:consumer`), so a
+ * test can kill it the hard way. Every line it prints is kept; an exit the test did not cause counts
+ * as a crash.
+ */
+export class WorkerProcess {
+  readonly lines: string[] = [];
+  exit?: { code: number | null; signal: NodeJS.Signals | null };
+  private killedByTest = false;
+  private readonly exited: Promise<void>;
+
+  private constructor(readonly kind: keyof typeof ENTRY, private readonly child: ChildProcess) {
+    let partial = '';
+    const collect = (chunk: Buffer) => {
+      partial += chunk.toString('utf8');
+      const parts = partial.split('\n');
+      partial = parts.pop()!;
+      this.lines.push(...parts);
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
+      if (partial) this.lines.push(partial);
+      this.exit = { code, signal };
+      resolve();
+    }));
+  }
+
+  static async start(kind: keyof typeof ENTRY, env: Record<string, string>): Promise<WorkerProcess> {
+    const codePath = await workflowBundle();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, ENTRY[kind])], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, WORKFLOW_BUNDLE_PATH: codePath, METRICS_PORT: '0', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const worker = new WorkerProcess(kind, child);
+    await waitFor(`the ${kind} worker to start`, async () => {
+      if (worker.exit) throw new Error(`the ${kind} worker exited at start: ${worker.lines.slice(-3).join(' | ')}`);
+      return worker.lines.some((line) => line.includes(`${kind} worker running`));
+    }, 120_000, 100);
+    return worker;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is drained or committed. */
+  async kill9(): Promise<void> {
+    this.killedByTest = true;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** SIGTERM, as an operator stopping it; resolves with its exit code (0 when it drained cleanly). */
+  async stop(timeoutMs = 60_000): Promise<number | null> {
+    if (!this.exit) {
+      this.killedByTest = true;
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    return this.exit!.code;
+  }
+
+  /** True when the process ended without the test stopping or killing it. */
+  get crashed(): boolean {
+    return this.exit !== undefined && !this.killedByTest;
+  }
+}
