@@ -56,10 +56,11 @@ export class WorkerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const worker = new WorkerProcess(kind, child);
-    await waitFor(`the ${kind} worker to start`, async () => {
-      if (worker.exit) throw new Error(`the ${kind} worker exited at start: ${worker.lines.slice(-3).join(' | ')}`);
-      return worker.lines.some((line) => line.includes(`${kind} worker running`));
+    const outcome = await waitFor(`the ${kind} worker to start`, async () => {
+      if (worker.exit) return 'exited';
+      return worker.lines.some((line) => line.includes(`${kind} worker running`)) && 'running';
     }, 120_000, 100);
+    if (outcome === 'exited') throw new Error(`the ${kind} worker exited at start: ${worker.lines.slice(-3).join(' | ')}`);
     return worker;
   }
 
