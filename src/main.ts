@@ -10,6 +10,7 @@ import { createSourceClient } from './source/client';
 import { startSourceServer } from './source/server';
 import { loadStackSettings } from './stack/settings';
 import { SERVICES, stackUp } from './stack/stack';
+import { temporalConnectionOptions } from './temporal/connection-options';
 import { startIngestWorker } from './workers/ingest';
 import { startSinkWorker } from './workers/sink';
 
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   }
 
   const kafka = createKafka(config.kafka);
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   await preparePipeline({ config, kafka, temporal, log });
 
