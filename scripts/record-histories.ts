@@ -5,10 +5,11 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { loadPipelineConfig } from '../src/config/pipeline-config';
+import { temporalConnectionOptions } from '../src/temporal/connection-options';
 
 async function main(): Promise<void> {
   const config = loadPipelineConfig();
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const out = path.resolve(__dirname, '..', 'test', 'fixtures', 'histories');
   fs.mkdirSync(out, { recursive: true });

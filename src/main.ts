@@ -11,6 +11,7 @@ import { startSourceServer } from './source/server';
 import { loadStackSettings } from './stack/settings';
 import { localStackEnv } from './stack/local-env';
 import { stackServices, stackUp } from './stack/stack';
+import { temporalConnectionOptions } from './temporal/connection-options';
 import { startIngestWorker } from './workers/ingest';
 import { startSinkWorker } from './workers/sink';
 
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   }
 
   const kafka = createKafka(config.kafka);
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   await preparePipeline({ config, kafka, temporal, log });
 

@@ -9,6 +9,7 @@ import { PipelineCounters } from '../metrics/pipeline-counters';
 import { preparePipeline } from '../pipeline/prepare';
 import { createSourceClient } from '../source/client';
 import { startSourceServer } from '../source/server';
+import { temporalConnectionOptions } from '../temporal/connection-options';
 import { startIngestWorker, type RunningWorker } from '../workers/ingest';
 import { startSinkWorker } from '../workers/sink';
 import { stackAddresses, uniqueName } from './stack-addresses';
@@ -85,7 +86,7 @@ export class IsolatedPipeline {
       ...overrides,
     });
     this.kafka = createKafka(this.config.kafka);
-    this.connection = await Connection.connect({ address: this.config.temporal.address });
+    this.connection = await Connection.connect(temporalConnectionOptions(this.config.temporal));
     this.temporal = new Client({ connection: this.connection, namespace: this.config.temporal.namespace });
     this.cassandra = createCassandraClient(this.config.cassandra);
     await this.cassandra.connect();

@@ -1,11 +1,11 @@
-import { Client, auth, policies } from 'cassandra-driver';
+import { Client, policies } from 'cassandra-driver';
 import type { PipelineConfig } from '../config/pipeline-config';
+import { cassandraConnectionOptions } from './connection-options';
 
-/** A driver client with token-aware routing over DC-aware round robin, and credentials when configured. */
+/** A driver client with token-aware routing over DC-aware round robin, and credentials and TLS when configured. */
 export function createCassandraClient(config: PipelineConfig['cassandra'], options: { keyspace?: string } = {}): Client {
   return new Client({
-    contactPoints: config.contactPoints,
-    localDataCenter: config.localDataCenter,
+    ...cassandraConnectionOptions(config),
     ...(options.keyspace ? { keyspace: options.keyspace } : {}),
     policies: {
       loadBalancing: new policies.loadBalancing.TokenAwarePolicy(new policies.loadBalancing.DCAwareRoundRobinPolicy(config.localDataCenter)),
@@ -14,6 +14,5 @@ export function createCassandraClient(config: PipelineConfig['cassandra'], optio
     },
     pooling: { maxRequestsPerConnection: 2048 },
     socketOptions: { connectTimeout: 5000, readTimeout: 12_000 },
-    ...(config.credentials ? { authProvider: new auth.PlainTextAuthProvider(config.credentials.username, config.credentials.password) } : {}),
   });
 }

@@ -4,6 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { createCassandraClient } from '../cassandra/client';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { createKafka } from '../kafka/client';
+import { temporalConnectionOptions } from '../temporal/connection-options';
 
 /** Clients a command needs, each connected on first use and closed once at the end. */
 export class CommandContext {
@@ -14,7 +15,7 @@ export class CommandContext {
   constructor(readonly config: PipelineConfig) {}
 
   async temporal(): Promise<Client> {
-    this.temporalClient ??= Connection.connect({ address: this.config.temporal.address, connectTimeout: 3000 }).then((connection) => ({
+    this.temporalClient ??= Connection.connect({ ...temporalConnectionOptions(this.config.temporal), connectTimeout: 3000 }).then((connection) => ({
       connection,
       client: new Client({ connection, namespace: this.config.temporal.namespace }),
     }));

@@ -7,9 +7,10 @@ export class ConfigError extends Error {
 
 /**
  * Parses environment variables with a zod object schema. Empty strings count as unset,
- * so `FOO= npm start` falls back to the default instead of failing.
+ * so `FOO= npm start` falls back to the default instead of failing. The values of `secrets` never appear
+ * in an error message.
  */
-export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv, options: { secrets?: readonly string[] } = {}): z.infer<S> {
   const input: Record<string, string> = {};
   for (const key of Object.keys(schema.shape)) {
     const value = env[key];
@@ -19,7 +20,8 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEn
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const variable = String(issue.path[0] ?? '?');
-  throw new ConfigError(`${variable}=${JSON.stringify(env[variable] ?? '')} is invalid: ${describeIssue(issue)}`);
+  const shown = options.secrets?.includes(variable) ? `${variable} (value hidden)` : `${variable}=${JSON.stringify(env[variable] ?? '')}`;
+  throw new ConfigError(`${shown} is invalid: ${describeIssue(issue)}`);
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -35,4 +37,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     default:
       return `expected ${issue.message}`;
   }
+}
+
+/** Variables that are all set or all unset; otherwise a ConfigError naming the first missing one. */
+export function requireTogether(variables: [name: string, value: unknown][]): void {
+  const missing = variables.find(([, value]) => value === undefined);
+  if (!missing || variables.every(([, value]) => value === undefined)) return;
+  const names = variables.map(([name]) => name);
+  const list = `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]!}`;
+  throw new ConfigError(`${missing[0]} is not set: ${list} go together`);
 }

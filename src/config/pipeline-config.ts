@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { ConfigError, parseEnv } from './parse-env';
+import { parseEnv, requireTogether } from './parse-env';
+import { readPemFile } from './pem-file';
+import { Secret } from './secret';
+import { resolveTls, type ReadPem, type TlsSettings } from './tls-settings';
 
 /** A CQL identifier we accept unquoted: it is interpolated into DDL, so nothing else may pass. */
 const cqlIdentifier = z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'a lower-case CQL identifier (letters, digits, _; starting with a letter; at most 48 characters)');
@@ -13,6 +16,13 @@ const duration = z
   .regex(/^\d+(ms|s|m|h)$/, 'a duration such as 500ms, 10s, 5m or 1h')
   .transform(parseDurationMs);
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+const pemPath = z.string().min(1);
+const secret = z.string().transform((value) => new Secret(value));
+const saslMechanism = z
+  .string()
+  .transform((value) => value.toLowerCase())
+  .pipe(z.enum(['plain', 'scram-sha-256', 'scram-sha-512']));
 
 const PipelineEnvSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
@@ -21,6 +31,13 @@ const PipelineEnvSchema = z.object({
   SINK_TASK_QUEUE: z.string().min(1).default('random-names-sink'),
   /** A workflow bundle built ahead of time (scripts/bundle-workflows.ts); unset: bundle from source at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS: flag.optional(),
+  TEMPORAL_TLS_CA_FILE: pemPath.optional(),
+  TEMPORAL_TLS_CERT_FILE: pemPath.optional(),
+  TEMPORAL_TLS_KEY_FILE: pemPath.optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a host name').optional(),
+  /** Sent as `authorization: Bearer <key>`, a gRPC header: printable ASCII only. */
+  TEMPORAL_API_KEY: z.string().regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').pipe(secret).optional(),
 
   KAFKA_BROKERS: hostPortList.default(['127.0.0.1:9092']),
   KAFKA_CLIENT_ID: z.string().min(1).default('random-names-pipeline'),
@@ -29,11 +46,22 @@ const PipelineEnvSchema = z.object({
   KAFKA_TOPIC_PARTITIONS: positiveInt(1000).default(6),
   KAFKA_REPLICATION_FACTOR: positiveInt(9).default(1),
   KAFKA_CONSUMER_GROUP: z.string().min(1).default('random-names-sink'),
+  KAFKA_SASL_MECHANISM: saslMechanism.optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: secret.optional(),
+  KAFKA_TLS: flag.optional(),
+  KAFKA_TLS_CA_FILE: pemPath.optional(),
+  KAFKA_TLS_CERT_FILE: pemPath.optional(),
+  KAFKA_TLS_KEY_FILE: pemPath.optional(),
 
   CASSANDRA_CONTACT_POINTS: hostPortList.default(['127.0.0.1:9042']),
   CASSANDRA_LOCAL_DATACENTER: z.string().min(1).default('datacenter1'),
   CASSANDRA_USERNAME: z.string().min(1).optional(),
-  CASSANDRA_PASSWORD: z.string().min(1).optional(),
+  CASSANDRA_PASSWORD: secret.optional(),
+  CASSANDRA_TLS: flag.optional(),
+  CASSANDRA_TLS_CA_FILE: pemPath.optional(),
+  CASSANDRA_TLS_CERT_FILE: pemPath.optional(),
+  CASSANDRA_TLS_KEY_FILE: pemPath.optional(),
   CASSANDRA_KEYSPACE: cqlIdentifier.default('pipeline'),
   CASSANDRA_TABLE: cqlIdentifier.default('random_names'),
   CASSANDRA_REPLICATION_FACTOR: positiveInt(9).default(1),
@@ -60,13 +88,38 @@ const PipelineEnvSchema = z.object({
 /** Every variable the pipeline reads; a deployment that sets another one has a typo. */
 export const PIPELINE_ENV_VARIABLES = Object.keys(PipelineEnvSchema.shape) as (keyof typeof PipelineEnvSchema.shape)[];
 
+/** Variables whose values no error message may show. */
+export const SECRET_ENV_VARIABLES = ['TEMPORAL_API_KEY', 'KAFKA_SASL_PASSWORD', 'CASSANDRA_PASSWORD'] as const satisfies readonly (typeof PIPELINE_ENV_VARIABLES)[number][];
+
+export type KafkaSaslMechanism = z.infer<typeof saslMechanism>;
+
 export interface PipelineConfig {
-  temporal: { address: string; namespace: string; ingestTaskQueue: string; sinkTaskQueue: string; workflowBundlePath?: string };
-  kafka: { brokers: string[]; clientId: string; topic: string; dlqTopic: string; partitions: number; replicationFactor: number; consumerGroup: string };
+  temporal: {
+    address: string;
+    namespace: string;
+    ingestTaskQueue: string;
+    sinkTaskQueue: string;
+    workflowBundlePath?: string;
+    /** `serverName` overrides the name checked against the server's certificate (SNI). */
+    tls?: TlsSettings & { serverName?: string };
+    apiKey?: Secret;
+  };
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    topic: string;
+    dlqTopic: string;
+    partitions: number;
+    replicationFactor: number;
+    consumerGroup: string;
+    sasl?: { mechanism: KafkaSaslMechanism; username: string; password: Secret };
+    tls?: TlsSettings;
+  };
   cassandra: {
     contactPoints: string[];
     localDataCenter: string;
-    credentials?: { username: string; password: string };
+    credentials?: { username: string; password: Secret };
+    tls?: TlsSettings;
     keyspace: string;
     table: string;
     replicationFactor: number;
@@ -87,15 +140,38 @@ export function parseDurationMs(text: string): number {
   return Number(match[1]) * unit;
 }
 
-/** Parses the pipeline's settings once, at start. Throws ConfigError with one line naming the variable. */
-export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env): PipelineConfig {
-  const e = parseEnv(PipelineEnvSchema, env);
-  if ((e.CASSANDRA_USERNAME === undefined) !== (e.CASSANDRA_PASSWORD === undefined)) {
-    const missing = e.CASSANDRA_USERNAME === undefined ? 'CASSANDRA_USERNAME' : 'CASSANDRA_PASSWORD';
-    throw new ConfigError(`${missing} is not set: CASSANDRA_USERNAME and CASSANDRA_PASSWORD go together`);
-  }
+/**
+ * Parses the pipeline's settings once, at start. Throws ConfigError with one line naming the variable.
+ * The PEM files the TLS variables name are read here, so a missing or wrong file stops the start, not the
+ * first connection, and the clients are built without touching the disk.
+ */
+export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env, readPem: ReadPem = readPemFile): PipelineConfig {
+  const e = parseEnv(PipelineEnvSchema, env, { secrets: SECRET_ENV_VARIABLES });
+  requireTogether([
+    ['CASSANDRA_USERNAME', e.CASSANDRA_USERNAME],
+    ['CASSANDRA_PASSWORD', e.CASSANDRA_PASSWORD],
+  ]);
+  requireTogether([
+    ['KAFKA_SASL_MECHANISM', e.KAFKA_SASL_MECHANISM],
+    ['KAFKA_SASL_USERNAME', e.KAFKA_SASL_USERNAME],
+    ['KAFKA_SASL_PASSWORD', e.KAFKA_SASL_PASSWORD],
+  ]);
+  const temporalTls = resolveTls('TEMPORAL', { tls: e.TEMPORAL_TLS, caFile: e.TEMPORAL_TLS_CA_FILE, certFile: e.TEMPORAL_TLS_CERT_FILE, keyFile: e.TEMPORAL_TLS_KEY_FILE }, readPem, {
+    requiresTls: e.TEMPORAL_TLS_SERVER_NAME !== undefined ? ['TEMPORAL_TLS_SERVER_NAME'] : [],
+    onByDefault: e.TEMPORAL_API_KEY !== undefined,
+  });
+  const kafkaTls = resolveTls('KAFKA', { tls: e.KAFKA_TLS, caFile: e.KAFKA_TLS_CA_FILE, certFile: e.KAFKA_TLS_CERT_FILE, keyFile: e.KAFKA_TLS_KEY_FILE }, readPem);
+  const cassandraTls = resolveTls('CASSANDRA', { tls: e.CASSANDRA_TLS, caFile: e.CASSANDRA_TLS_CA_FILE, certFile: e.CASSANDRA_TLS_CERT_FILE, keyFile: e.CASSANDRA_TLS_KEY_FILE }, readPem);
   return {
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, ingestTaskQueue: e.INGEST_TASK_QUEUE, sinkTaskQueue: e.SINK_TASK_QUEUE, ...(e.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: e.WORKFLOW_BUNDLE_PATH } : {}) },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      ingestTaskQueue: e.INGEST_TASK_QUEUE,
+      sinkTaskQueue: e.SINK_TASK_QUEUE,
+      ...(e.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: e.WORKFLOW_BUNDLE_PATH } : {}),
+      ...(temporalTls ? { tls: { ...temporalTls, ...(e.TEMPORAL_TLS_SERVER_NAME ? { serverName: e.TEMPORAL_TLS_SERVER_NAME } : {}) } } : {}),
+      ...(e.TEMPORAL_API_KEY ? { apiKey: e.TEMPORAL_API_KEY } : {}),
+    },
     kafka: {
       brokers: e.KAFKA_BROKERS,
       clientId: e.KAFKA_CLIENT_ID,
@@ -104,11 +180,16 @@ export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env): Pipeli
       partitions: e.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
       consumerGroup: e.KAFKA_CONSUMER_GROUP,
+      ...(e.KAFKA_SASL_MECHANISM && e.KAFKA_SASL_USERNAME && e.KAFKA_SASL_PASSWORD
+        ? { sasl: { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD } }
+        : {}),
+      ...(kafkaTls ? { tls: kafkaTls } : {}),
     },
     cassandra: {
       contactPoints: e.CASSANDRA_CONTACT_POINTS,
       localDataCenter: e.CASSANDRA_LOCAL_DATACENTER,
       ...(e.CASSANDRA_USERNAME && e.CASSANDRA_PASSWORD ? { credentials: { username: e.CASSANDRA_USERNAME, password: e.CASSANDRA_PASSWORD } } : {}),
+      ...(cassandraTls ? { tls: cassandraTls } : {}),
       keyspace: e.CASSANDRA_KEYSPACE,
       table: e.CASSANDRA_TABLE,
       replicationFactor: e.CASSANDRA_REPLICATION_FACTOR,

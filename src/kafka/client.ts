@@ -1,5 +1,6 @@
 import { Kafka, Partitioners, logLevel, type LogEntry, type Producer } from 'kafkajs';
 import type { PipelineConfig } from '../config/pipeline-config';
+import { kafkaConnectionOptions } from './connection-options';
 
 /** kafkajs logs every retried request at ERROR; only warnings and worse that survive retries matter here. */
 function quietLogCreator() {
@@ -13,10 +14,10 @@ function quietLogCreator() {
   };
 }
 
+/** A client for the configured brokers, over TLS and with SASL when configured. */
 export function createKafka(config: PipelineConfig['kafka']): Kafka {
   return new Kafka({
-    clientId: config.clientId,
-    brokers: config.brokers,
+    ...kafkaConnectionOptions(config),
     logLevel: logLevel.WARN,
     logCreator: () => quietLogCreator(),
     retry: { initialRetryTime: 300, retries: 8 },

@@ -7,6 +7,7 @@ import { createPublishActivities } from '../activities/publish-users';
 import type { PipelineConfig } from '../config/pipeline-config';
 import type { PipelineCounters } from '../metrics/pipeline-counters';
 import type { SourceClient } from '../source/client';
+import { temporalConnectionOptions } from '../temporal/connection-options';
 
 export interface RunningWorker {
   /** Resolves when the worker stopped; rejects if it failed. */
@@ -20,7 +21,7 @@ export async function startIngestWorker(deps: { config: PipelineConfig; kafka: K
   const { config, counters } = deps;
   const producer = createProducer(deps.kafka);
   await producer.connect();
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const fetchActivities = createFetchActivities({ source: deps.source });
   const worker = await Worker.create({
     connection,

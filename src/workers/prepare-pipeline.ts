@@ -5,12 +5,13 @@ import { loadDotEnv } from '../config/dot-env';
 import { loadPipelineConfig } from '../config/pipeline-config';
 import { createKafka } from '../kafka/client';
 import { preparePipeline } from '../pipeline/prepare';
+import { temporalConnectionOptions } from '../temporal/connection-options';
 
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadPipelineConfig();
   console.log(`preparing the pipeline: Temporal ${config.temporal.address} (namespace ${config.temporal.namespace}), Kafka ${config.kafka.brokers.join(',')}, Cassandra ${config.cassandra.contactPoints.join(',')}`);
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   try {
     const temporal = new Client({ connection, namespace: config.temporal.namespace });
     await preparePipeline({ config, kafka: createKafka(config.kafka), temporal, log: (line) => console.log(line) });

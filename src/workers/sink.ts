@@ -11,6 +11,7 @@ import { startBatchConsumer } from '../kafka/batch-consumer';
 import { consumerLag } from '../kafka/consumer-lag';
 import { readPartitionRange } from '../kafka/read-range';
 import type { PipelineCounters } from '../metrics/pipeline-counters';
+import { temporalConnectionOptions } from '../temporal/connection-options';
 import { withHeartbeats } from './heartbeats';
 import { runWorker, workflowCode, type RunningWorker } from './ingest';
 
@@ -22,7 +23,7 @@ export async function startSinkWorker(deps: { config: PipelineConfig; kafka: Kaf
   const { config } = deps;
   const cassandra = createCassandraClient(config.cassandra);
   await cassandra.connect();
-  const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
+  const workerConnection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const handoff = new BatchHandoff();
   const activities = withHeartbeats(createSinkActivities({
     cassandra,
@@ -64,7 +65,7 @@ export async function startSinkWorker(deps: { config: PipelineConfig; kafka: Kaf
       await cassandra.shutdown();
     },
   };
-  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const clientConnection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const consumer = await startBatchConsumer({ kafka: deps.kafka, temporal, config, counters: deps.counters, log: deps.log, handoff, holderTaskQueue });
   const stopLagPolling = pollConsumerLag(deps.kafka, config, deps.counters);

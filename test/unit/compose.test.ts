@@ -309,7 +309,7 @@ describe('the pipeline containers\' environment', () => {
     // docs/DOCKER.md's arithmetic: three consumers take two of six partitions each.
     expect(config.kafka.partitions).toBe(6);
     expect(config.cassandra.contactPoints).toEqual(['cassandra:9042']);
-    expect(config.cassandra.credentials).toEqual({ username: 'cassandra', password: 'cassandra' });
+    expect({ username: config.cassandra.credentials?.username, password: config.cassandra.credentials?.password.reveal() }).toEqual({ username: 'cassandra', password: 'cassandra' });
     expect(config.source.url).toBe('https://randomuser.me/api/');
   });
 

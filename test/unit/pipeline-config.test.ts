@@ -1,5 +1,10 @@
-import { ConfigError } from '../../src/config/parse-env';
-import { loadPipelineConfig, parseDurationMs, usesExternalServers } from '../../src/config/pipeline-config';
+import fs from 'node:fs';
+import { inspect } from 'node:util';
+import { z } from 'zod';
+import { ConfigError, parseEnv } from '../../src/config/parse-env';
+import { loadPipelineConfig, parseDurationMs, PIPELINE_ENV_VARIABLES, SECRET_ENV_VARIABLES, usesExternalServers, type PipelineConfig } from '../../src/config/pipeline-config';
+import { PemFile, type PemKind } from '../../src/config/pem-file';
+import { makePemFiles, type PemFiles } from '../support/pem-files';
 
 describe('pipeline configuration', () => {
   it('has working defaults for the embedded local stack', () => {
@@ -8,6 +13,7 @@ describe('pipeline configuration', () => {
     expect(config.kafka).toMatchObject({ brokers: ['127.0.0.1:9092'], topic: 'random_names', dlqTopic: 'random_names.dlq', partitions: 6 });
     expect(config.cassandra).toMatchObject({ keyspace: 'pipeline', table: 'random_names', contactPoints: ['127.0.0.1:9042'] });
     expect(config.cassandra.credentials).toBeUndefined();
+    expect({ temporal: config.temporal.tls, apiKey: config.temporal.apiKey, kafka: config.kafka.tls, sasl: config.kafka.sasl, cassandra: config.cassandra.tls }).toEqual({});
     expect(config.schedule).toEqual({ id: 'random-names', intervalMs: 10_000, usersPerSlot: 1 });
     expect(config.source.url).toBeUndefined();
   });
@@ -27,7 +33,8 @@ describe('pipeline configuration', () => {
     expect(config.kafka.dlqTopic).toBe('people.dlq');
     expect(config.schedule.intervalMs).toBe(1000);
     expect(config.schedule.usersPerSlot).toBe(5000);
-    expect(config.cassandra.credentials).toEqual({ username: 'cassandra', password: 'secret' });
+    expect(config.cassandra.credentials?.username).toBe('cassandra');
+    expect(config.cassandra.credentials?.password.reveal()).toBe('secret');
     expect(config.source.url).toBe('https://randomuser.me/api/');
     expect(config.batch.maxWaitMs).toBe(250);
   });
@@ -75,5 +82,192 @@ describe('pipeline configuration', () => {
   it('knows when external servers are named', () => {
     expect(usesExternalServers({})).toBe(false);
     expect(usesExternalServers({ KAFKA_BROKERS: 'kafka:9092' })).toBe(true);
+  });
+});
+
+/** The ConfigError a configuration raises, checked to be one line. */
+function configError(env: NodeJS.ProcessEnv): string {
+  let error: unknown;
+  try {
+    loadPipelineConfig(env);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  const message = (error as Error).message;
+  expect(message).not.toContain('\n');
+  return message;
+}
+
+describe('credentials and TLS', () => {
+  let pem: PemFiles;
+  beforeAll(() => {
+    pem = makePemFiles();
+  });
+  afterAll(() => pem.remove());
+
+  const SERVERS = [
+    ['TEMPORAL', 'temporal'],
+    ['KAFKA', 'kafka'],
+    ['CASSANDRA', 'cassandra'],
+  ] as const;
+  const tlsOf = (config: PipelineConfig, key: (typeof SERVERS)[number][1]) => config[key].tls;
+
+  it('reads Kafka SASL credentials, the mechanism in any case', () => {
+    const config = loadPipelineConfig({ KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_USERNAME: 'pipeline', KAFKA_SASL_PASSWORD: 'kafka-pass' });
+    expect(config.kafka.sasl).toMatchObject({ mechanism: 'scram-sha-512', username: 'pipeline' });
+    expect(config.kafka.sasl?.password.reveal()).toBe('kafka-pass');
+    for (const mechanism of ['plain', 'scram-sha-256', 'scram-sha-512']) {
+      expect(loadPipelineConfig({ KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }).kafka.sasl?.mechanism).toBe(mechanism);
+    }
+  });
+
+  it.each([
+    [{ KAFKA_SASL_MECHANISM: 'plain' }, 'KAFKA_SASL_USERNAME is not set: KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD go together'],
+    [{ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u' }, 'KAFKA_SASL_PASSWORD is not set'],
+    [{ KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'kafka-pass' }, 'KAFKA_SASL_MECHANISM is not set'],
+    [{ KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'kafka-pass' }, 'KAFKA_SASL_MECHANISM="gssapi" is invalid: expected one of "plain", "scram-sha-256", "scram-sha-512"'],
+    [{ CASSANDRA_PASSWORD: 'cassandra-pass' }, 'CASSANDRA_USERNAME is not set'],
+  ])('rejects the SASL and credential combination %j', (env, message) => {
+    expect(configError(env)).toContain(message);
+  });
+
+  it.each(SERVERS)('%s_TLS=true turns TLS on with the system trust store; false or unset leaves it off', (server, key) => {
+    expect(tlsOf(loadPipelineConfig({ [`${server}_TLS`]: 'true' }), key)).toEqual({});
+    expect(tlsOf(loadPipelineConfig({ [`${server}_TLS`]: 'false' }), key)).toBeUndefined();
+    expect(tlsOf(loadPipelineConfig({}), key)).toBeUndefined();
+    expect(configError({ [`${server}_TLS`]: 'yes' })).toBe(`${server}_TLS="yes" is invalid: expected one of "true", "false"`);
+  });
+
+  it.each(SERVERS)('a %s CA file turns TLS on and is read at start', (server, key) => {
+    const tls = tlsOf(loadPipelineConfig({ [`${server}_TLS_CA_FILE`]: pem.cert }), key);
+    expect(tls?.ca?.path).toBe(pem.cert);
+    expect(tls?.ca?.pem).toBe(fs.readFileSync(pem.cert, 'utf8'));
+    expect(tls?.clientCert).toBeUndefined();
+  });
+
+  it.each(SERVERS)('a %s client certificate and key give mutual TLS', (server, key) => {
+    const tls = tlsOf(loadPipelineConfig({ [`${server}_TLS_CERT_FILE`]: pem.cert, [`${server}_TLS_KEY_FILE`]: pem.key }), key);
+    expect(tls?.clientCert?.cert.pem).toBe(fs.readFileSync(pem.cert, 'utf8'));
+    expect(tls?.clientCert?.key.reveal().pem).toBe(fs.readFileSync(pem.key, 'utf8'));
+    expect(tls?.ca).toBeUndefined();
+  });
+
+  it.each(SERVERS)('%s: certificate and key go together, and TLS=false contradicts a file', (server) => {
+    expect(configError({ [`${server}_TLS_CERT_FILE`]: pem.cert })).toBe(`${server}_TLS_KEY_FILE is not set: ${server}_TLS_CERT_FILE and ${server}_TLS_KEY_FILE go together`);
+    expect(configError({ [`${server}_TLS_KEY_FILE`]: pem.key })).toMatch(new RegExp(`^${server}_TLS_CERT_FILE is not set`));
+    expect(configError({ [`${server}_TLS`]: 'false', [`${server}_TLS_CA_FILE`]: pem.cert })).toBe(`${server}_TLS=false contradicts ${server}_TLS_CA_FILE, which needs TLS: unset ${server}_TLS or ${server}_TLS_CA_FILE`);
+  });
+
+  it.each([
+    ['does not exist', () => `${pem.dir}/missing.pem`, /^KAFKA_TLS_CA_FILE: .*missing\.pem does not exist$/],
+    ['is a directory', () => pem.dir, /^KAFKA_TLS_CA_FILE: .* is a directory, not a PEM file$/],
+    ['is not PEM', () => pem.notPem, /^KAFKA_TLS_CA_FILE: .*not-pem\.txt is not a PEM file \(no "-----BEGIN " line\)$/],
+    ['holds a key, not a certificate', () => pem.key, /^KAFKA_TLS_CA_FILE: .*key\.pem is not a PEM certificate \(it holds PRIVATE KEY; expected CERTIFICATE\)$/],
+  ])('rejects a CA file that %s', (_, file, message) => {
+    expect(configError({ KAFKA_TLS_CA_FILE: file() })).toMatch(message);
+  });
+
+  it('rejects a key file that is a certificate, or an encrypted key, without showing the contents', () => {
+    const contents = fs.readFileSync(pem.encryptedKey, 'utf8').split('\n')[1]!;
+    expect(configError({ CASSANDRA_TLS_CERT_FILE: pem.cert, CASSANDRA_TLS_KEY_FILE: pem.cert })).toBe(`CASSANDRA_TLS_KEY_FILE: ${pem.cert} is not a PEM private key (it holds CERTIFICATE; expected PRIVATE KEY)`);
+    const encrypted = configError({ TEMPORAL_TLS_CERT_FILE: pem.cert, TEMPORAL_TLS_KEY_FILE: pem.encryptedKey });
+    expect(encrypted).toBe(`TEMPORAL_TLS_KEY_FILE: ${pem.encryptedKey} holds an encrypted private key; give the key unencrypted (no passphrase is read)`);
+    expect(encrypted).not.toContain(contents);
+  });
+
+  it('rejects a file it may not read', () => {
+    // Tests may run as root, which reads any file: the refusal comes from a stubbed read.
+    const read = jest.spyOn(fs, 'readFileSync').mockImplementationOnce(() => {
+      throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    });
+    try {
+      expect(configError({ KAFKA_TLS_CA_FILE: pem.cert })).toBe(`KAFKA_TLS_CA_FILE: ${pem.cert} is not readable (permission denied)`);
+    } finally {
+      read.mockRestore();
+    }
+  });
+
+  it('reads the Temporal server name and API key; the key implies TLS unless TEMPORAL_TLS=false', () => {
+    const cloud = loadPipelineConfig({ TEMPORAL_API_KEY: 'temporal-key.abc', TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233' });
+    expect(cloud.temporal.tls).toEqual({});
+    expect(cloud.temporal.apiKey?.reveal()).toBe('temporal-key.abc');
+    const plain = loadPipelineConfig({ TEMPORAL_API_KEY: 'temporal-key.abc', TEMPORAL_TLS: 'false' });
+    expect(plain.temporal.tls).toBeUndefined();
+    expect(plain.temporal.apiKey?.reveal()).toBe('temporal-key.abc');
+    expect(loadPipelineConfig({ TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' }).temporal.tls).toEqual({ serverName: 'temporal.internal' });
+    expect(configError({ TEMPORAL_TLS: 'false', TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' })).toBe('TEMPORAL_TLS=false contradicts TEMPORAL_TLS_SERVER_NAME, which needs TLS: unset TEMPORAL_TLS or TEMPORAL_TLS_SERVER_NAME');
+    expect(configError({ TEMPORAL_TLS_SERVER_NAME: 'not a name' })).toBe('TEMPORAL_TLS_SERVER_NAME="not a name" is invalid: expected a host name');
+  });
+
+  it('never shows a secret in an error message', () => {
+    const secrets = { KAFKA_SASL_PASSWORD: 'kafka-hunter2', CASSANDRA_PASSWORD: 'cassandra-hunter2', TEMPORAL_API_KEY: 'temporal hunter2' };
+    const message = configError(secrets);
+    expect(message).toBe('TEMPORAL_API_KEY (value hidden) is invalid: expected printable ASCII without spaces');
+    for (const env of [secrets, { ...secrets, TEMPORAL_API_KEY: 'ok' }, { ...secrets, TEMPORAL_API_KEY: 'ok', CASSANDRA_USERNAME: 'cassandra', KAFKA_SASL_MECHANISM: 'plain' }]) {
+      expect(configError(env)).not.toContain('hunter2');
+    }
+    expect(configError({ ...secrets, TEMPORAL_API_KEY: 'ok', CASSANDRA_USERNAME: 'cassandra', KAFKA_SASL_MECHANISM: 'plain' })).toMatch(/^KAFKA_SASL_USERNAME is not set/);
+  });
+
+  it('parseEnv hides the values of the variables it is told are secret', () => {
+    const schema = z.object({ TOKEN: z.string().min(20), NAME: z.string().min(20) });
+    expect(() => parseEnv(schema, { TOKEN: 'short-secret', NAME: 'a'.repeat(20) }, { secrets: ['TOKEN'] })).toThrow(/^TOKEN \(value hidden\) is invalid: expected at least 20$/);
+    expect(() => parseEnv(schema, { TOKEN: 'a'.repeat(20), NAME: 'short' }, { secrets: ['TOKEN'] })).toThrow('NAME="short" is invalid');
+  });
+
+  it('keeps passwords, the API key and private keys out of JSON.stringify, util.inspect and template strings', () => {
+    const config = loadPipelineConfig({
+      TEMPORAL_API_KEY: 'temporal-hunter2',
+      TEMPORAL_TLS_CA_FILE: pem.cert,
+      TEMPORAL_TLS_CERT_FILE: pem.cert,
+      TEMPORAL_TLS_KEY_FILE: pem.key,
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: 'pipeline',
+      KAFKA_SASL_PASSWORD: 'kafka-hunter2',
+      KAFKA_TLS_CERT_FILE: pem.cert,
+      KAFKA_TLS_KEY_FILE: pem.key,
+      CASSANDRA_USERNAME: 'cassandra',
+      CASSANDRA_PASSWORD: 'cassandra-hunter2',
+      CASSANDRA_TLS_CERT_FILE: pem.cert,
+      CASSANDRA_TLS_KEY_FILE: pem.key,
+    });
+    const keyBody = fs.readFileSync(pem.key, 'utf8').split('\n')[1]!;
+    const shown = [
+      JSON.stringify(config),
+      inspect(config, { depth: Infinity }),
+      inspect(config, { depth: Infinity, showHidden: true }),
+      `${config.kafka.sasl!.password} ${config.cassandra.credentials!.password} ${config.temporal.apiKey!}`,
+    ];
+    for (const text of shown) {
+      expect(text).not.toContain('hunter2');
+      expect(text).not.toContain('PRIVATE KEY');
+      expect(text).not.toContain(keyBody);
+    }
+    const json = JSON.parse(shown[0]!) as { kafka: { sasl: unknown; tls: unknown }; temporal: { apiKey: unknown } };
+    expect(json.kafka.sasl).toEqual({ mechanism: 'plain', username: 'pipeline', password: '***' });
+    expect(json.kafka.tls).toEqual({ clientCert: { cert: { path: pem.cert }, key: '***' } });
+    expect(json.temporal.apiKey).toBe('***');
+    expect(shown[1]).toContain(`PemFile(${pem.cert})`);
+  });
+
+  it('lists every new variable, the secret ones among them', () => {
+    const added = ['TEMPORAL_TLS', 'TEMPORAL_TLS_CA_FILE', 'TEMPORAL_TLS_CERT_FILE', 'TEMPORAL_TLS_KEY_FILE', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_API_KEY', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_TLS', 'KAFKA_TLS_CA_FILE', 'KAFKA_TLS_CERT_FILE', 'KAFKA_TLS_KEY_FILE', 'CASSANDRA_TLS', 'CASSANDRA_TLS_CA_FILE', 'CASSANDRA_TLS_CERT_FILE', 'CASSANDRA_TLS_KEY_FILE'];
+    expect(PIPELINE_ENV_VARIABLES).toEqual(expect.arrayContaining(added));
+    expect([...SECRET_ENV_VARIABLES].sort()).toEqual(['CASSANDRA_PASSWORD', 'KAFKA_SASL_PASSWORD', 'TEMPORAL_API_KEY']);
+  });
+});
+
+describe('reading PEM files at start', () => {
+  it('reads nothing when no file is named, and each named file once, as the kind it must be', () => {
+    const reads: string[] = [];
+    const readPem = (variable: string, path: string, kind: PemKind) => {
+      reads.push(`${variable} ${path} ${kind}`);
+      return new PemFile(path, `-----BEGIN ${kind === 'certificate' ? 'CERTIFICATE' : 'PRIVATE KEY'}-----\n`);
+    };
+    loadPipelineConfig({ KAFKA_TLS: 'true', TEMPORAL_API_KEY: 'k' }, readPem);
+    expect(reads).toEqual([]);
+    loadPipelineConfig({ KAFKA_TLS_CA_FILE: '/ca.pem', CASSANDRA_TLS_CERT_FILE: '/client.pem', CASSANDRA_TLS_KEY_FILE: '/client-key.pem' }, readPem);
+    expect(reads).toEqual(['KAFKA_TLS_CA_FILE /ca.pem certificate', 'CASSANDRA_TLS_CERT_FILE /client.pem certificate', 'CASSANDRA_TLS_KEY_FILE /client-key.pem private key']);
   });
 });
