@@ -83,8 +83,14 @@ function isoTime(user: ApiUser, field: string, time: Date): string {
 export type ParsedUserRecord = { ok: true; record: UserRecord } | { ok: false; reason: string };
 
 /** Reads a Kafka message value. Never throws: a bad message is a reason for the dead-letter topic. */
+/** A user record is about 1 KiB; anything past this is not one, and is not parsed at all. */
+export const MAX_RECORD_BYTES = 64 * 1024;
+
 export function parseUserRecord(bytes: Buffer | null): ParsedUserRecord {
   if (bytes === null) return { ok: false, reason: 'message has no value (expected a JSON user record)' };
+  if (bytes.length > MAX_RECORD_BYTES) {
+    return { ok: false, reason: `message value is ${bytes.length} bytes, over the ${MAX_RECORD_BYTES}-byte cap of a user record` };
+  }
 
   let json: unknown;
   try {

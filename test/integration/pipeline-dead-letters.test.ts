@@ -28,6 +28,7 @@ describe('pipeline: bad messages on the topic', () => {
       { key: 'wrong-types', value: JSON.stringify({ ...first, latitude: 'north', postcode: 12 }), expectReason: /latitude|postcode/i },
       { key: 'null-value', value: null, expectReason: /no value|null|empty/i },
       { key: 'unknown-version', value: JSON.stringify({ ...first, schema_version: 7 }), expectReason: /schema_version/i },
+      { key: 'huge-value', value: JSON.stringify({ ...first, padding: 'x'.repeat(512 * 1024) }), expectReason: /bytes, over the \d+-byte cap/ },
     ];
     const producer = pipeline.kafka.producer();
     await producer.connect();

@@ -164,6 +164,7 @@ describe('parseUserRecord', () => {
     ['null value (tombstone)', null, 'message has no value (expected a JSON user record)'],
     ['empty value', Buffer.alloc(0), 'message value is not JSON'],
     ['not JSON', Buffer.from('hello\nworld'), 'message value is not JSON'],
+    ['a value over the size cap', withField('padding', 'x'.repeat(70 * 1024)), 'bytes, over the 65536-byte cap of a user record'],
     ['a JSON array', encode([record]), 'message value is [{'],
     ['a JSON string', encode('hi'), 'message value is "hi" (expected a JSON object)'],
     ['JSON null', Buffer.from('null'), 'message value is null (expected a JSON object)'],

@@ -111,6 +111,7 @@ export const cassandraService: StackService = {
         // One node: nothing to gossip with, so skip the waits meant for real clusters.
         '-Dcassandra.skip_wait_for_gossip_to_settle=0',
         '-Dcassandra.ring_delay_ms=1000',
+        // With PasswordAuthenticator, create the default superuser at once instead of after 10 s.
         '-Dcassandra.superuser_setup_delay_ms=0',
         '-cp', path.join(libDir(settings), '*'),
         'org.apache.cassandra.service.CassandraDaemon',

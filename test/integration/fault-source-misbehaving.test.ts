@@ -1,0 +1,74 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { IsolatedPipeline } from '../../src/bench/isolated-pipeline';
+import { uniqueName } from '../../src/bench/stack-addresses';
+import type { IngestSlotResult } from '../../src/workflows/ingest-slot';
+import { retriedActivities } from '../support/faults';
+import { startMisbehavingSource, type Misbehaviour } from '../support/misbehaving-source';
+import { WorkerProcess } from '../support/worker-process';
+
+describe('fault: the source misbehaving, seen by a slot workflow on an ingest worker process', () => {
+  let pipeline: IsolatedPipeline;
+  let source: Awaited<ReturnType<typeof startMisbehavingSource>>;
+  let worker: WorkerProcess;
+
+  beforeAll(async () => {
+    source = await startMisbehavingSource();
+    pipeline = await IsolatedPipeline.create({ SOURCE_URL: source.url, SOURCE_TIMEOUT: '1s', SOURCE_MAX_RESPONSE_BYTES: '65536' });
+    await pipeline.prepare();
+    worker = await WorkerProcess.start('ingest', pipeline.workerEnv());
+  });
+
+  afterAll(async () => {
+    expect(await worker?.stop()).toBe(0);
+    await pipeline?.close();
+    await source?.close();
+  }, 120_000);
+
+  const runSlot = (misbehaviour: Misbehaviour) => {
+    source.plan.push(misbehaviour);
+    const workflowId = uniqueName(`slot-${misbehaviour}`);
+    return {
+      workflowId,
+      result: pipeline.temporal.workflow.execute('ingestSlot', {
+        taskQueue: pipeline.config.temporal.ingestTaskQueue,
+        workflowId,
+        args: [{ scheduleId: 'misbehaving', usersPerSlot: 3, slotTime: new Date().toISOString() }],
+      }) as Promise<IngestSlotResult>,
+    };
+  };
+
+  it.each<[Misbehaviour, RegExp]>([
+    ['http-500', /HTTP 500/],
+    ['http-429', /HTTP 429/],
+    ['reset', /socket|reset|network|closed/i],
+    ['never-ends', /time|1000 ?ms|1 ?s/i],
+  ])('%s is retried, and the slot completes with the failure recorded in its history', async (misbehaviour, reason) => {
+    const { workflowId, result } = runSlot(misbehaviour);
+    expect((await result).published).toBe(3);
+    const retries = await retriedActivities(pipeline, workflowId);
+    expect(retries).toHaveLength(1);
+    expect(retries[0]!.lastFailure).toMatch(reason);
+    expect(retries[0]!.lastFailure).not.toContain('\n');
+    expect(worker.crashed).toBe(false);
+  });
+
+  it.each<[Misbehaviour, RegExp]>([
+    ['html', /html|JSON/i],
+    ['truncated-json', /JSON/],
+    ['error-body', /something has gone wrong/],
+    ['over-cap', /65536|cap|too large/i],
+    ['missing-fields', /login/],
+  ])('%s fails the slot at once (not retried) with one clear reason', async (misbehaviour, reason) => {
+    const { workflowId, result } = runSlot(misbehaviour);
+    const failure = await result.then(() => undefined, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const history = await pipeline.temporal.workflow.getHandle(workflowId).fetchHistory();
+    const failed = (history.events ?? []).find((e) => e.activityTaskFailedEventAttributes)?.activityTaskFailedEventAttributes;
+    const message = failed?.failure?.message ?? '';
+    expect(message).toMatch(reason);
+    expect(message).not.toContain('\n');
+    expect(failed?.failure?.applicationFailureInfo?.nonRetryable).toBe(true);
+    expect(await retriedActivities(pipeline, workflowId)).toEqual([]);
+    expect(worker.crashed).toBe(false);
+  });
+});
