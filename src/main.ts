@@ -12,6 +12,7 @@ import { loadStackSettings } from './stack/settings';
 import { localStackEnv } from './stack/local-env';
 import { stackServices, stackUp } from './stack/stack';
 import { temporalConnectionOptions } from './temporal/connection-options';
+import { describeStartupError } from './workers/startup-error';
 import { startIngestWorker } from './workers/ingest';
 import { startSinkWorker } from './workers/sink';
 
@@ -94,6 +95,6 @@ function showStatus(counters: PipelineCounters): () => void {
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) console.error(`error: ${error.message}`);
-  else console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  else console.error(`error: ${describeStartupError(error)}`);
   process.exit(1);
 });

@@ -6,6 +6,7 @@ import { scheduleCommand } from './commands/schedule';
 import { statusCommand } from './commands/status';
 import { CommandContext } from './context';
 import { CommandError, UsageError } from './usage';
+import { describeStartupError } from '../workers/startup-error';
 
 export const PIPELINE_HELP = `usage: pipeline <command> [options]
 
@@ -49,7 +50,7 @@ export async function runPipelineCli(argv: string[]): Promise<number> {
       console.error(`error: ${error.message}`);
       return 1;
     }
-    console.error(`error: ${(error as Error).message?.split('\n')[0] ?? String(error)}`);
+    console.error(`error: ${describeStartupError(error, context?.config)}`);
     return 1;
   } finally {
     await context?.close();

@@ -10,6 +10,8 @@ function quietLogCreator() {
     if (/coordinator is (loading|not available)|rebalanc|not the leader|does not host this topic-partition/i.test(`${message} ${error ?? ''}`)) return;
     // Sends are retried by Temporal activities as a whole; the consumer's upsert makes a re-send harmless.
     if (/Limiting retries for the idempotent producer/.test(message)) return;
+    // A rejected login is not retried; it reaches the caller as one error, which says what to check.
+    if (/SaslAuthenticate|SASL \S+ authentication failed/.test(`${message} ${error ?? ''}`)) return;
     console.error(`[kafka] ${message}${error ? `: ${error}` : ''}`);
   };
 }

@@ -1,6 +1,7 @@
 import { loadDotEnv } from '../config/dot-env';
 import { ConfigError } from '../config/parse-env';
 import { loadPipelineConfig, type PipelineConfig } from '../config/pipeline-config';
+import { describeStartupError } from './startup-error';
 import { installRuntimeWithMetrics } from '../metrics/install-runtime';
 import { PipelineCounters } from '../metrics/pipeline-counters';
 import type { RunningWorker } from './ingest';
@@ -11,9 +12,10 @@ import type { RunningWorker } from './ingest';
  */
 export function runWorkerProcess(name: string, start: (config: PipelineConfig, counters: PipelineCounters) => Promise<RunningWorker>): void {
   let running: RunningWorker | undefined;
+  let config: PipelineConfig | undefined;
   const main = async () => {
     loadDotEnv();
-    const config = loadPipelineConfig();
+    config = loadPipelineConfig();
     const counters = new PipelineCounters();
     const metrics = await installRuntimeWithMetrics(config, counters);
     running = await start(config, counters);
@@ -31,7 +33,7 @@ export function runWorkerProcess(name: string, start: (config: PipelineConfig, c
     await running.done;
   };
   main().catch((error: unknown) => {
-    console.error(`error: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}`);
+    console.error(`error: ${error instanceof ConfigError ? error.message : describeStartupError(error, config)}`);
     process.exit(1);
   });
 }

@@ -48,20 +48,33 @@ export class WorkerProcess {
     }));
   }
 
-  static async start(kind: keyof typeof ENTRY, env: Record<string, string>): Promise<WorkerProcess> {
+  /** Starts the process without waiting for it to be ready (for starts that are meant to fail). */
+  static async spawn(kind: keyof typeof ENTRY, env: Record<string, string>): Promise<WorkerProcess> {
     const codePath = await workflowBundle();
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, ENTRY[kind])], {
       cwd: ROOT,
       env: { ...process.env, ...env, WORKFLOW_BUNDLE_PATH: codePath, METRICS_PORT: '0', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const worker = new WorkerProcess(kind, child);
+    return new WorkerProcess(kind, child);
+  }
+
+  static async start(kind: keyof typeof ENTRY, env: Record<string, string>): Promise<WorkerProcess> {
+    const worker = await WorkerProcess.spawn(kind, env);
     const outcome = await waitFor(`the ${kind} worker to start`, async () => {
       if (worker.exit) return 'exited';
       return worker.lines.some((line) => line.includes(`${kind} worker running`)) && 'running';
     }, 120_000, 100);
     if (outcome === 'exited') throw new Error(`the ${kind} worker exited at start: ${worker.lines.slice(-3).join(' | ')}`);
     return worker;
+  }
+
+  /** Resolves when the process has exited on its own, or after `timeoutMs` (then it is killed). */
+  async waitForExit(timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    await this.exited;
+    clearTimeout(timer);
+    return this.exit!;
   }
 
   get pid(): number {
