@@ -4,6 +4,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The soak runs for minutes on its own: npm run test:soak (jest.soak.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/soak/'],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   setupFiles: ['<rootDir>/test/setup/quiet-logs.ts'],

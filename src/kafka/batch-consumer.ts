@@ -30,20 +30,26 @@ export interface RunningBatchConsumer {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Batches of one partition written at once: hides the Temporal round trips of each behind the others. */
+export const BATCHES_IN_FLIGHT = 3;
+
 /**
  * Consumes the topic in the consumer group and hands each batch to a `writeBatch` workflow.
  * Offsets are committed only after the workflow reports the rows written (at-least-once); the
- * upsert by id makes redelivery harmless. While a batch waits (e.g. Cassandra is down) its
- * partition is not fetched further, so memory stays bounded.
+ * upsert by id makes redelivery harmless. A partition has up to BATCHES_IN_FLIGHT batches being
+ * written at once, committed in order; while they wait (e.g. Cassandra is down) the partition is not
+ * fetched further, so memory stays bounded.
  */
 export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<RunningBatchConsumer> {
   const { config, kafka } = deps;
+  // One fetch holds enough records for every batch in flight of its partition.
+  const maxBytesPerPartition = Math.min(16 * 1024 * 1024, Math.max(1024 * 1024, config.batch.maxRecords * BATCHES_IN_FLIGHT * 1536));
   const consumer = kafka.consumer({
     groupId: config.kafka.consumerGroup,
     // The broker holds a fetch until this many bytes or the max wait: that is how batches fill up.
     minBytes: Math.min(config.batch.maxRecords * 256, 1024 * 1024),
     maxWaitTimeInMs: config.batch.maxWaitMs,
-    maxBytesPerPartition: 4 * 1024 * 1024,
+    maxBytesPerPartition,
     sessionTimeout: 30_000,
     heartbeatInterval: 3000,
   });
@@ -56,31 +62,49 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: config.kafka.partitions,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-      for (let start = 0; start < batch.messages.length; start += config.batch.maxRecords) {
-        if (!isRunning() || isStale()) return;
-        const chunk = batch.messages.slice(start, start + config.batch.maxRecords);
-        const firstOffset = chunk[0]!.offset;
-        const lastOffset = chunk[chunk.length - 1]!.offset;
-        const now = new Date();
-        const { rows, dead } = classifyMessages(chunk, batch.partition, now);
-        if (dead.length > 0) {
-          await dlqProducer.send({
-            topic: config.kafka.dlqTopic,
-            acks: -1,
-            messages: dead.map(({ message, reason }) =>
-              toDeadLetter(message, { topic: batch.topic, partition: batch.partition, offset: message.offset, reason, failedAt: now }),
-            ),
-          });
-          deps.counters.deadLettered += dead.length;
-        }
-        if (rows.length > 0) {
-          await writeThroughTemporal(deps, { topic: batch.topic, partition: batch.partition, firstOffset, lastOffset }, rows, heartbeat);
-          deps.counters.rowsWritten += rows.length;
-          deps.counters.batchesWritten += 1;
-        }
-        resolveOffset(lastOffset);
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() }]);
+      // Up to BATCHES_IN_FLIGHT batches of this partition are written at once; offsets are committed
+      // strictly in order, each only once its batch and every batch before it are written.
+      const inFlight: { lastOffset: string; written: Promise<void> }[] = [];
+      const commitOldest = async () => {
+        const oldest = inFlight.shift()!;
+        await oldest.written;
+        resolveOffset(oldest.lastOffset);
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(oldest.lastOffset) + 1n).toString() }]);
         await heartbeat();
+      };
+      try {
+        for (let start = 0; start < batch.messages.length; start += config.batch.maxRecords) {
+          if (!isRunning() || isStale()) break;
+          const chunk = batch.messages.slice(start, start + config.batch.maxRecords);
+          const firstOffset = chunk[0]!.offset;
+          const lastOffset = chunk[chunk.length - 1]!.offset;
+          const now = new Date();
+          const { rows, dead } = classifyMessages(chunk, batch.partition, now);
+          if (dead.length > 0) {
+            await dlqProducer.send({
+              topic: config.kafka.dlqTopic,
+              acks: -1,
+              messages: dead.map(({ message, reason }) =>
+                toDeadLetter(message, { topic: batch.topic, partition: batch.partition, offset: message.offset, reason, failedAt: now }),
+              ),
+            });
+            deps.counters.deadLettered += dead.length;
+          }
+          const written = rows.length === 0
+            ? Promise.resolve()
+            : writeThroughTemporal(deps, { topic: batch.topic, partition: batch.partition, firstOffset, lastOffset }, rows, heartbeat).then(() => {
+                deps.counters.rowsWritten += rows.length;
+                deps.counters.batchesWritten += 1;
+              });
+          written.catch(() => undefined); // observed in order by commitOldest
+          inFlight.push({ lastOffset, written });
+          if (inFlight.length >= BATCHES_IN_FLIGHT) await commitOldest();
+        }
+        if (!isRunning() || isStale()) return; // the partition moved: the next owner re-reads from the last commit
+        while (inFlight.length > 0) await commitOldest();
+      } finally {
+        // Never leave a batch's workflow unattended when the partition is given up or a batch failed.
+        await Promise.allSettled(inFlight.map((b) => b.written));
       }
     },
   });

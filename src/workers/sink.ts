@@ -47,6 +47,8 @@ export async function startSinkWorker(deps: { config: PipelineConfig; kafka: Kaf
     ...workflowCode(config),
     activities,
     maxConcurrentActivityTaskExecutions: Math.max(8, config.kafka.partitions * 2),
+    // A batch workflow lives for a few workflow tasks; keeping thousands cached only costs memory.
+    maxCachedWorkflows: 100,
   });
   const holderWorker = await Worker.create({
     connection: workerConnection,

@@ -43,7 +43,7 @@ describe('fault: a worker process killed with SIGKILL', () => {
     const killed = await pipeline.temporal.workflow.getHandle(batchId).describe();
     expect(killed.status.name).toBe('COMPLETED');
     const report = await checkInvariant(pipeline);
-    expectInvariant('1-consumer-kill9', report, { slots, killedBatch: batchId, lagAtKill: inFlight });
+    expectInvariant('1-consumer-kill9', report, { slots, killedBatch: batchId, inFlightAtKill: inFlight });
     expect(ingest.crashed).toBe(false);
     expect(successor.crashed).toBe(false);
   });
