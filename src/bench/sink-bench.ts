@@ -19,6 +19,8 @@ export interface SinkBenchOptions {
   batchMaxRecords: number;
   /** Write a V8 CPU profile of each worker process into this folder. */
   cpuProfileDir?: string;
+  /** V8 old-space cap of each worker process (`--max-old-space-size`), as a deployment would set it. */
+  workerHeapMb?: number;
   progress: (line: string) => void;
 }
 
@@ -108,7 +110,7 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     const ready: Promise<void>[] = [];
     const samplers: ReturnType<typeof sampleRss>[] = [];
     for (let w = 0; w < options.workers; w++) {
-      const args = ['--import', 'tsx', ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), WORKER];
+      const args = ['--import', 'tsx', ...(options.workerHeapMb ? [`--max-old-space-size=${options.workerHeapMb}`] : []), ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), WORKER];
       const child = spawn(process.execPath, args, { env: { ...process.env, ...pipeline.commandEnv(), WORKFLOW_BUNDLE_PATH: bundlePath, BATCH_MAX_WAIT: '100ms', BATCH_MAX_RECORDS: String(options.batchMaxRecords), METRICS_PORT: String(basePort + w * 2), KAFKAJS_NO_PARTITIONER_WARNING: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(child);
       let output = '';
