@@ -1,3 +1,4 @@
+import { slotWorkflowId } from '../../src/schedule/run-slots';
 import { createSourceClient } from '../../src/source/client';
 import { toUserRecord } from '../../src/record/user-record';
 import { loadStackSettings } from '../../src/stack/settings';
@@ -73,13 +74,27 @@ describe('pipeline command against the real stack', () => {
     const ours = await runPipeline(['schedule', 'backfill', '--from', from.toISOString(), '--to', to.toISOString()], env);
     expect(ours.stderr).toBe('');
     expect(ours.code).toBe(0);
-    expect(ours.stdout).toMatch(/backfill of 5 slot\(s\)/);
-    expect(ours.stdout).toMatch(/slots \d+\/5/);
+    expect(ours.stdout).toMatch(/backfilling 5 slot\(s\)/);
+    expect(ours.stdout).toMatch(/slots 5\/5/);
     expect(ours.stdout).toMatch(/backfill done: 5\/5 slots completed/);
     await pipeline.waitForDrain();
     const afterOurs = (await pipeline.cassandraIds()).filter((x) => !before.has(x));
     expect(new Set(afterOurs)).toEqual(expected);
     expect(afterOurs).toHaveLength(expected.size);
+    // Ours started each slot under the id the schedule gave it: each slot id now has both runs.
+    for (const slot of slots) {
+      const runs = await pipeline.temporal.workflow.count(`WorkflowId = '${slotWorkflowId(id, new Date(slot))}' AND ExecutionStatus = 'Completed'`);
+      expect(runs.count).toBe(2);
+    }
+
+    const viaSchedule = await runPipeline(['schedule', 'backfill', '--via-schedule', '--from', from.toISOString(), '--to', to.toISOString()], env);
+    expect(viaSchedule.stderr).toBe('');
+    expect(viaSchedule.code).toBe(0);
+    expect(viaSchedule.stdout).toMatch(/backfill of 5 slot\(s\) .* requested/);
+    expect(viaSchedule.stdout).toMatch(/backfill done: 5\/5 slots completed/);
+    await pipeline.waitForDrain();
+    const afterSchedule = (await pipeline.cassandraIds()).filter((x) => !before.has(x));
+    expect(afterSchedule).toHaveLength(expected.size);
   });
 
   it('status --json reports the lag the test produced, then none once consumed', async () => {
