@@ -59,7 +59,7 @@ describe('fault: one broker of a three-broker Kafka killed with SIGKILL', () => 
     await sleep(3000);
     const slots = await settle(pipeline);
 
-    expectInvariant('6-one-of-three-brokers-kill9', await checkInvariant(pipeline), { slots, inFlightAtKill, rowsWrittenWhileBrokerDown: rowsWhileDown });
+    expectInvariant('6-one-of-three-brokers-kill9', await checkInvariant(pipeline), { slots, inFlightAtKill, rowsAtKill, rowsWrittenWhileBrokerDown: rowsWhileDown });
     for (const worker of workers) expect(worker.crashed).toBe(false);
   });
 });

@@ -38,6 +38,7 @@ describe('fault: a server killed with SIGKILL mid-stream and restarted', () => {
     const before = (await pipeline.cassandraIds()).length;
     await waitFor('rows before the crash', async () => (await pipeline.cassandraIds()).length >= before + 40, 60_000, 300);
     const inFlightAtKill = await pipeline.lag(); // on the topic, not yet committed by the consumer
+    const rowsAtKill = (await pipeline.cassandraIds()).length;
     await stackStopService(settings, service, { kill: true });
     const killedAt = Date.now();
     await sleep(downMs);
@@ -45,7 +46,7 @@ describe('fault: a server killed with SIGKILL mid-stream and restarted', () => {
     const downFor = Date.now() - killedAt;
     await sleep(4000);
     const slots = await settle(pipeline);
-    return { slots, downForMs: downFor, inFlightAtKill, killedAt, unpausedAt };
+    return { slots, downForMs: downFor, inFlightAtKill, rowsAtKill, killedAt, unpausedAt };
   }
 
   it('3. Cassandra: batches wait, visibly retrying in their history, and are written once it is back', async () => {

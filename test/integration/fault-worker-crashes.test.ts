@@ -32,6 +32,7 @@ describe('fault: a worker process killed with SIGKILL', () => {
     await pipeline.schedule().unpause('started by the test');
     await waitFor('rows before the crash', async () => (await pipeline.cassandraIds()).length >= 50, 60_000, 300);
 
+    const rowsAtKill = (await pipeline.cassandraIds()).length;
     const batchId = await runningWorkflow(pipeline, 'writeBatch');
     await consumer.kill9();
     const inFlight = await pipeline.lag(); // read but not committed: what the successor must redo
@@ -43,7 +44,7 @@ describe('fault: a worker process killed with SIGKILL', () => {
     const killed = await pipeline.temporal.workflow.getHandle(batchId).describe();
     expect(killed.status.name).toBe('COMPLETED');
     const report = await checkInvariant(pipeline);
-    expectInvariant('1-consumer-kill9', report, { slots, killedBatch: batchId, inFlightAtKill: inFlight });
+    expectInvariant('1-consumer-kill9', report, { slots, killedBatch: batchId, inFlightAtKill: inFlight, rowsAtKill });
     expect(ingest.crashed).toBe(false);
     expect(successor.crashed).toBe(false);
   });
@@ -51,6 +52,7 @@ describe('fault: a worker process killed with SIGKILL', () => {
   it('2. the ingest worker, in the middle of a slot: the slot completes on the restarted worker', async () => {
     const ingest = live('ingest');
     await pipeline.schedule().unpause('started by the test');
+    const rowsAtKill = (await pipeline.cassandraIds()).length;
     const slotId = await runningWorkflow(pipeline, 'ingestSlot');
     await sleep(300); // its fetch is under way: the source answers after 0.8 s
     await ingest.kill9();
@@ -64,7 +66,7 @@ describe('fault: a worker process killed with SIGKILL', () => {
     expect(retries.length).toBeGreaterThan(0);
     expect(retries[0]!.lastFailure).toMatch(/heartbeat/i);
     const report = await checkInvariant(pipeline);
-    expectInvariant('2-ingest-kill9', report, { slots, killedSlot: slotId });
+    expectInvariant('2-ingest-kill9', report, { slots, killedSlot: slotId, rowsAtKill });
     expect(successor.crashed).toBe(false);
     for (const worker of workers.filter((w) => w !== ingest)) expect(worker.crashed).toBe(false);
     for (const worker of workers.filter((w) => !w.exit)) expect(await worker.stop()).toBe(0);
