@@ -15,7 +15,7 @@ export const HEADER = {
   schemaVersion: 'pipeline-schema-version',
 } as const;
 
-/** `producer` must be idempotent (kafkajs `idempotent: true`), so a retried send does not duplicate within a run. */
+/** A retried send may store a record twice (see createProducer); the consumer's upsert by id absorbs it. */
 export function createPublishActivities(deps: { producer: Producer; topic: string; onPublished?: (count: number, slotDone: boolean) => void }) {
   return {
     /** Publishes a slot's records keyed by user id, waiting for all in-sync replicas. Returns how many. */

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { IsolatedPipeline, sleep } from '../../src/bench/isolated-pipeline';
 import { loadStackSettings } from '../../src/stack/settings';
 import { stackStopService, stackUp } from '../../src/stack/stack';
@@ -32,10 +34,16 @@ describe(`soak: ${MINUTES} min at ${USERS_PER_SLOT} users per 1-s slot with rand
   let pipeline: IsolatedPipeline;
   const workers: WorkerProcess[] = [];
 
+  let keep = false;
+
   afterAll(async () => {
     await stackUp(settings, quiet);
     for (const worker of workers) await worker.stop().catch(() => undefined);
-    await pipeline?.close();
+    const log = workers.map((w, i) => `--- ${w.kind} #${i} exit ${JSON.stringify(w.exit)}\n${w.lines.join('\n')}`).join('\n');
+    fs.mkdirSync(path.resolve(__dirname, '..', '..', 'test-artifacts'), { recursive: true });
+    fs.writeFileSync(path.resolve(__dirname, '..', '..', 'test-artifacts', 'soak-workers.log'), log);
+    // A failed soak keeps its topic, keyspace and workflows for a look (names in the report).
+    if (!keep) await pipeline?.close();
   }, 600_000);
 
   it('loses nothing and doubles nothing', async () => {
@@ -72,6 +80,8 @@ describe(`soak: ${MINUTES} min at ${USERS_PER_SLOT} users per 1-s slot with rand
     await sleep(Math.max(0, started + runMs - Date.now()));
     const slots = await settle(pipeline, 600_000);
     const report = await checkInvariant(pipeline);
+    keep = report.lost + report.duplicated + report.unexpected > 0;
+    if (keep) console.log(`kept for inspection: topic ${pipeline.config.kafka.topic}, keyspace ${pipeline.config.cassandra.keyspace}, group ${pipeline.config.kafka.consumerGroup}\n${JSON.stringify(report.lostDetail, null, 1)}`);
     expectInvariant('9-soak', report, { minutes: MINUTES, usersPerSlot: Number(USERS_PER_SLOT), seed: SEED, slots, faults: injected });
     expect(workers.filter((w) => w.crashed).map((w) => w.lines.slice(-5))).toEqual([]);
   }, (MINUTES + 15) * 60_000);

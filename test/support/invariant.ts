@@ -20,6 +20,8 @@ export interface InvariantReport {
   /** Dead letters that are not among the poison messages the test sent, and poison messages missing. */
   unexpectedDeadLetters: number;
   missingDeadLetters: number;
+  /** When rows are lost: where the first of them are on the topic, and the batches that covered them. */
+  lostDetail?: { onTopic: number; notOnTopic: number; samples: { id: string; partition?: number; offset?: string; slot?: string; batches: string[] }[] };
 }
 
 /**
@@ -54,19 +56,48 @@ export async function checkInvariant(pipeline: IsolatedPipeline, options: { pois
   }
   unexpectedDeadLetters = remaining.length;
   const missingDeadLetters = poison.filter((value) => !letters.includes(value)).length;
+  const lostIds = [...expected].filter((id) => !distinct.has(id));
+  const lostDetail = lostIds.length > 0 ? await describeLost(pipeline, lostIds) : undefined;
   return {
+    lostDetail,
     slotsCompleted,
     slotsNotCompleted,
     notCompleted,
     expected: expected.size,
     rows: ids.length,
-    lost: [...expected].filter((id) => !distinct.has(id)).length,
+    lost: lostIds.length,
     duplicated: ids.length - distinct.size,
     unexpected: [...distinct].filter((id) => !expected.has(id)).length,
     deadLetters: letters.length,
     unexpectedDeadLetters,
     missingDeadLetters,
   };
+}
+
+/** Where lost ids sit on the topic, and which batch workflows covered their offsets (with their results). */
+async function describeLost(pipeline: IsolatedPipeline, lostIds: string[]): Promise<NonNullable<InvariantReport['lostDetail']>> {
+  const onTopic = new Map<string, { partition: number; offset: string; slot?: string }>();
+  for (const m of await pipeline.readTopic(pipeline.config.kafka.topic)) {
+    if (m.key && !onTopic.has(m.key)) onTopic.set(m.key, { partition: m.partition, offset: m.offset, slot: m.headers['pipeline-slot-time'] });
+  }
+  const batches: { id: string; partition: number; first: bigint; last: bigint; status: string }[] = [];
+  for await (const e of pipeline.temporal.workflow.list({ query: `WorkflowType = 'writeBatch' AND TaskQueue = '${pipeline.config.temporal.sinkTaskQueue}'` })) {
+    const match = /-p(\d+)-(\d+)-(\d+)$/.exec(e.workflowId);
+    if (match) batches.push({ id: e.workflowId, partition: Number(match[1]), first: BigInt(match[2]!), last: BigInt(match[3]!), status: e.status.name });
+  }
+  const samples = [];
+  for (const id of lostIds.slice(0, 20)) {
+    const at = onTopic.get(id);
+    const covering = at ? batches.filter((b) => b.partition === at.partition && b.first <= BigInt(at.offset) && BigInt(at.offset) <= b.last) : [];
+    const described = [];
+    for (const b of covering) {
+      const result = b.status === 'COMPLETED' ? await pipeline.temporal.workflow.getHandle(b.id).result().catch(() => undefined) : undefined;
+      described.push(`${b.id} ${b.status} ${JSON.stringify(result ?? null)}`);
+    }
+    samples.push({ id, ...at, batches: described });
+  }
+  const found = lostIds.filter((id) => onTopic.has(id)).length;
+  return { onTopic: found, notOnTopic: lostIds.length - found, samples };
 }
 
 /** Asserts the invariant held (jest) and records the figures for docs/RELIABILITY.md. */
