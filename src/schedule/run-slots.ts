@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { IngestSlotInput, IngestSlotResult } from '../workflows/ingest-slot';
+import type { IngestSlotInput } from '../workflows/ingest-slot';
 import { SLOT_WORKFLOW_TIMEOUT } from './ensure-schedule';
 
 /** The id the schedule gives a slot's workflow: the schedule id, a dash, the slot time to the second. */
@@ -42,7 +42,7 @@ export async function runSlots(temporal: Client, options: RunSlotsOptions): Prom
     });
     if (options.wait === false) return;
     try {
-      (await handle.result()) as IngestSlotResult;
+      await handle.result();
       completed += 1;
     } catch {
       failed += 1;

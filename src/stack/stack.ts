@@ -91,8 +91,10 @@ export async function stackUp(settings: StackSettings, progress: Progress, optio
   const toStart = services.filter((s) => !alreadyRunning.includes(s));
 
   // Provisioning is download- and build-bound, so the three run side by side.
-  const provisioned = await Promise.allSettled(toStart.map((s) => s.provision({ settings, progress })));
-  const failures = provisioned.flatMap((r, i) => (r.status === 'rejected' ? [new StackServiceError(toStart[i]!.name, r.reason instanceof Error ? r.reason.message : String(r.reason))] : []));
+  // Nodes of one kind share one cached build: provision it once, not once per Kafka node.
+  const toProvision = toStart.filter((s, i) => toStart.findIndex((t) => t.kind === s.kind) === i);
+  const provisioned = await Promise.allSettled(toProvision.map((s) => s.provision({ settings, progress })));
+  const failures = provisioned.flatMap((r, i) => (r.status === 'rejected' ? [new StackServiceError(toProvision[i]!.kind, r.reason instanceof Error ? r.reason.message : String(r.reason))] : []));
   if (failures.length > 0) throw new AggregateStackError(failures);
 
   for (const service of toStart) {
