@@ -23,3 +23,46 @@ export function sampleRss(pid: number, everyMs = 250): { stop(): { peakRssMb: nu
     },
   };
 }
+
+/** CPU seconds (user + system, all threads) a process has used so far, or undefined once it is gone. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticksPerSecond = 100;
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How many cores each named process used over a phase of a bench: CPU seconds / wall seconds.
+ * A process that exits during the phase counts up to its last reading.
+ */
+export function sampleCpu(pids: Record<string, number>, everyMs = 500): { stop(): Record<string, number> } {
+  const started = Date.now();
+  const first = new Map<string, number>();
+  const last = new Map<string, number>();
+  const read = () => {
+    for (const [name, pid] of Object.entries(pids)) {
+      const used = cpuSeconds(pid);
+      if (used === undefined) continue;
+      if (!first.has(name)) first.set(name, used);
+      last.set(name, used);
+    }
+  };
+  read();
+  const timer = setInterval(read, everyMs);
+  return {
+    stop() {
+      read();
+      clearInterval(timer);
+      const wallSeconds = Math.max(0.001, (Date.now() - started) / 1000);
+      const cores: Record<string, number> = {};
+      for (const [name, used] of last) cores[name] = Math.round(((used - (first.get(name) ?? used)) / wallSeconds) * 100) / 100;
+      return cores;
+    },
+  };
+}

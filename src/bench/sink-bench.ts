@@ -10,7 +10,10 @@ import { toUserRecord, type UserRecord } from '../record/user-record';
 import { toUserRowPayload } from '../record/user-row';
 import { generateUsers } from '../source/generator';
 import { IsolatedPipeline, sleep, waitFor } from './isolated-pipeline';
-import { sampleRss } from './process-sampler';
+import { sampleCpu, sampleRss } from './process-sampler';
+import { readRecord } from '../stack/processes';
+import { loadStackSettings } from '../stack/settings';
+import { stackServices } from '../stack/stack';
 import { histogramQuantile, metricValue } from './prometheus-text';
 
 export interface SinkBenchOptions {
@@ -39,10 +42,29 @@ export interface SinkBenchResult {
   batchWriteP99Ms: number | null;
   batches: number;
   peakWorkerRssMb: number;
+  /** Cores each process used while the ceiling ran (`bench` is the plain-driver writer). */
+  ceilingCores: Record<string, number>;
+  /** Cores each process used while the pipeline ran (`worker-N` are the consumer workers). */
+  pipelineCores: Record<string, number>;
   timeline: { t: number; rowsPerSecond: number; lag: number }[];
 }
 
 const WORKER = path.resolve(__dirname, '..', 'workers', 'consumer-worker.ts');
+
+/** The local stack's server processes by name, from its pid records. */
+function stackPids(): Record<string, number> {
+  const settings = loadStackSettings();
+  const pids: Record<string, number> = { bench: process.pid };
+  for (const service of stackServices(settings)) {
+    const record = readRecord(settings.dataDir, service.name);
+    if (record) pids[service.name] = record.pid;
+  }
+  return pids;
+}
+
+function describeCores(cores: Record<string, number>): string {
+  return Object.entries(cores).map(([name, used]) => `${name} ${used.toFixed(2)}`).join(', ');
+}
 
 function makeRecords(count: number): UserRecord[] {
   const now = new Date();
@@ -96,10 +118,12 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     await pipeline.cassandra.execute(`TRUNCATE ${config.cassandra.keyspace}.${ceilingTable}`);
     progress(`ceiling: ${params.length} rows with concurrency ${best.concurrency}`);
     const ceilingStart = Date.now();
+    const ceilingCpu = sampleCpu(stackPids());
     await concurrent.executeConcurrent(pipeline.cassandra, statement, params, { concurrencyLevel: best.concurrency, raiseOnFirstError: true });
     const ceilingSeconds = (Date.now() - ceilingStart) / 1000;
+    const ceilingCores = ceilingCpu.stop();
     const ceilingRowsPerSecond = params.length / ceilingSeconds;
-    progress(`  ${Math.round(ceilingRowsPerSecond)} rows/s (${ceilingSeconds.toFixed(1)} s)`);
+    progress(`  ${Math.round(ceilingRowsPerSecond)} rows/s (${ceilingSeconds.toFixed(1)} s); cores used: ${describeCores(ceilingCores)}`);
 
     // The pipeline: consumer worker processes, batches through Temporal, with the workflow bundle built
     // ahead of time as in production (bundling at start costs a worker ~100 MB of peak memory).
@@ -122,25 +146,34 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     progress(`starting ${options.workers} consumer worker process(es)`);
     await Promise.race(ready);
     const start = Date.now();
+    const pipelineCpu = sampleCpu({ ...stackPids(), ...Object.fromEntries(children.map((c, w) => [`worker-${w + 1}`, c.pid!])) });
     const metricsOf = async (w: number) => (await fetch(`http://127.0.0.1:${basePort + w * 2}/metrics`).catch(() => undefined))?.text();
+    const rowsWritten = async () => (await Promise.all(children.map((_, w) => metricsOf(w)))).reduce((sum, t) => sum + (t ? metricValue(t, 'pipeline_rows_written_total') ?? 0 : 0), 0);
     const timeline: SinkBenchResult['timeline'] = [];
     let written = 0;
     let lastWritten = 0;
     let lastT = start;
+    // The clock stops when the workers have written every row; polled every 100 ms so that the
+    // poll adds little to a run of a few seconds. The timeline and progress are per second.
     for (;;) {
-      await sleep(1000);
-      const texts = await Promise.all(children.map((_, w) => metricsOf(w)));
-      written = texts.reduce((sum, t) => sum + (t ? metricValue(t, 'pipeline_rows_written_total') ?? 0 : 0), 0);
-      const lag = await pipeline.lag().catch(() => -1);
+      await sleep(100);
+      written = await rowsWritten();
       const now = Date.now();
-      timeline.push({ t: Math.round((now - start) / 100) / 10, rowsPerSecond: Math.round((written - lastWritten) / ((now - lastT) / 1000)), lag });
-      lastWritten = written;
-      lastT = now;
-      progress(`  ${written}/${records.length} rows · lag ${lag} · ${((now - start) / 1000).toFixed(0)} s`);
-      if (lag === 0 && written >= records.length) break;
+      if (written >= records.length || now - lastT >= 1000) {
+        const lag = await pipeline.lag().catch(() => -1);
+        timeline.push({ t: Math.round((now - start) / 100) / 10, rowsPerSecond: Math.round((written - lastWritten) / ((now - lastT) / 1000)), lag });
+        lastWritten = written;
+        lastT = now;
+        progress(`  ${written}/${records.length} rows · lag ${lag} · ${((now - start) / 1000).toFixed(1)} s`);
+      }
+      if (written >= records.length) break;
       if (now - start > 20 * 60_000) throw new Error(`the pipeline wrote ${written} of ${records.length} rows in 20 minutes`);
     }
     const pipelineSeconds = (Date.now() - start) / 1000;
+    const pipelineCores = pipelineCpu.stop();
+    progress(`  ${Math.round(records.length / pipelineSeconds)} rows/s (${pipelineSeconds.toFixed(1)} s); cores used: ${describeCores(pipelineCores)}`);
+    // Every offset must then be committed (not timed: the rows are already readable).
+    await waitFor('the consumer group to commit every offset', async () => (await pipeline.lag().catch(() => -1)) === 0, 60_000, 200);
     const first = (await metricsOf(0)) ?? '';
     await Promise.all(ready);
     const rows = (await pipeline.cassandraIds()).length;
@@ -166,6 +199,8 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
       batchWriteP99Ms: p99 === undefined ? null : p99 * 1000,
       batches: metricValue(first, 'pipeline_batches_written_total') ?? 0,
       peakWorkerRssMb: peak,
+      ceilingCores,
+      pipelineCores,
       timeline,
     };
   } finally {

@@ -162,6 +162,16 @@ describe('docker-compose.yml', () => {
     for (const name of KAFKA_BROKERS) expect(services[name]!.image).toBe('apache/kafka:4.1.1');
   });
 
+  it("gives Temporal the project's dynamic config, with timers that fire on time (not a second late)", () => {
+    const temporal = services['temporal']!;
+    const env = temporal.environment as Record<string, string>;
+    const mount = (temporal.volumes ?? []).map(String).find((v) => v.endsWith(`:${env['DYNAMIC_CONFIG_FILE_PATH']}:ro`));
+    expect(mount).toBeDefined();
+    const file = path.join(ROOT, mount!.split(':')[0]!);
+    const dynamic = parse(fs.readFileSync(file, 'utf8')) as Record<string, { value: unknown }[]>;
+    expect(dynamic['history.timerProcessorMaxTimeShift']).toEqual([{ value: '100ms' }]);
+  });
+
   it('runs Kafka as three KRaft brokers of one cluster: replication 3, min.insync.replicas 2', () => {
     const envs = KAFKA_BROKERS.map((name) => environmentOf(services[name]!));
     expect(new Set(envs.map((env) => env['CLUSTER_ID'])).size).toBe(1);
