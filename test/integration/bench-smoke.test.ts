@@ -12,6 +12,8 @@ describe('bench smoke', () => {
     expect(result.batchWriteP99Ms).not.toBeNull();
     expect(result.timeline.length).toBeGreaterThan(0);
     expect(lines.some((l) => l.startsWith('ceiling:'))).toBe(true);
+    expect(result.ceilingCores).toHaveProperty('cassandra');
+    expect(result.pipelineCores).toHaveProperty('worker-1');
   });
 
   it('e2e: reports freshness percentiles over the slots it ran', async () => {
@@ -22,9 +24,12 @@ describe('bench smoke', () => {
   });
 
   it('schedule: reports start lateness percentiles over the slots it ran', async () => {
-    const result = await scheduleBench({ intervalMs: 1000, slots: 3, progress: () => undefined });
+    const result = await scheduleBench({ intervalMs: 1000, slots: 4, schedules: 2, progress: () => undefined });
     expect(result.bench).toBe('schedule');
-    expect(result.slots).toBeGreaterThanOrEqual(3);
+    expect(result.slots).toBeGreaterThanOrEqual(4);
+    // Both phase-shifted schedules ran slots.
+    expect(result.slotsPerSchedule).toHaveLength(2);
+    for (const count of result.slotsPerSchedule) expect(count).toBeGreaterThan(0);
     expect(result.latenessMs.max).toBeGreaterThanOrEqual(0);
   });
 
