@@ -1,4 +1,4 @@
-import type { UserRowPayload } from '../record/user-row';
+import type { BoundRow } from '../cassandra/bound-row';
 
 /**
  * Rows of the batches this process's consumer cut, held until their `writeBatch` workflow finishes.
@@ -6,13 +6,13 @@ import type { UserRowPayload } from '../record/user-row';
  * history stays small and the activity that runs in this process writes them without a copy.
  */
 export class BatchHandoff {
-  private readonly rows = new Map<string, UserRowPayload[]>();
+  private readonly rows = new Map<string, BoundRow[]>();
 
-  put(batchId: string, rows: UserRowPayload[]): void {
+  put(batchId: string, rows: BoundRow[]): void {
     this.rows.set(batchId, rows);
   }
 
-  get(batchId: string): UserRowPayload[] | undefined {
+  get(batchId: string): BoundRow[] | undefined {
     return this.rows.get(batchId);
   }
 

@@ -1,20 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { concurrent, types, type Client } from 'cassandra-driver';
+import { concurrent, type Client } from 'cassandra-driver';
 import type { KafkaMessage } from 'kafkajs';
 import { classifyMessages } from '../kafka/classify-messages';
 import type { BatchHandoff } from './batch-handoff';
-import { USER_ROW_COLUMNS, type UserRowPayload } from '../record/user-row';
-
-export type { UserRowPayload };
-
-/** Bound values in USER_ROW_COLUMNS order, typed as the table expects them. */
-export function toBoundValues(row: UserRowPayload): unknown[] {
-  return [
-    types.Uuid.fromString(row.id), row.full_name, row.gender, row.location, row.city, row.country, row.postcode,
-    row.latitude, row.longitude, row.email, new Date(row.slot_time), new Date(row.fetched_at),
-    row.kafka_partition, types.Long.fromString(row.kafka_offset), new Date(row.ingested_at),
-  ];
-}
+import type { BoundRow } from '../cassandra/bound-row';
+import { USER_ROW_COLUMNS } from '../record/user-row';
 
 export function upsertStatement(keyspace: string, table: string): string {
   return `INSERT INTO ${keyspace}.${table} (${USER_ROW_COLUMNS.join(', ')}) VALUES (${USER_ROW_COLUMNS.map(() => '?').join(', ')})`;
@@ -49,9 +39,9 @@ export function createSinkActivities(deps: SinkActivityDeps) {
    * Upserts rows by id: prepared (executeConcurrent always prepares), token-aware (the driver routes
    * each row to a replica that owns it), at most `concurrency` in flight. Rerunning rewrites the same rows.
    */
-  const upsert = async (rows: UserRowPayload[]): Promise<number> => {
+  const upsert = async (rows: BoundRow[]): Promise<number> => {
     const started = Date.now();
-    await concurrent.executeConcurrent(deps.cassandra, statement, rows.map(toBoundValues), { concurrencyLevel: deps.concurrency, raiseOnFirstError: true });
+    await concurrent.executeConcurrent(deps.cassandra, statement, rows as unknown[][], { concurrencyLevel: deps.concurrency, raiseOnFirstError: true });
     deps.onWritten?.(rows.length, Date.now() - started);
     return rows.length;
   };

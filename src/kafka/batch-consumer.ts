@@ -4,7 +4,7 @@ import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { PipelineConfig } from '../config/pipeline-config';
 import type { PipelineCounters } from '../metrics/pipeline-counters';
 import type { BatchHandoff } from '../activities/batch-handoff';
-import type { UserRowPayload } from '../record/user-row';
+import type { BoundRow } from '../cassandra/bound-row';
 import { batchWorkflowId } from '../workflows/batch-id';
 import type { SinkBatch, SinkBatchResult } from '../workflows/write-batch';
 import { classifyMessages } from './classify-messages';
@@ -122,7 +122,7 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
 async function writeThroughTemporal(
   deps: BatchConsumerDeps,
   range: Pick<SinkBatch, 'topic' | 'partition' | 'firstOffset' | 'lastOffset'>,
-  rows: UserRowPayload[],
+  rows: BoundRow[],
   heartbeat: () => Promise<void>,
 ): Promise<SinkBatchResult> {
   const workflowId = batchWorkflowId(range);

@@ -1,10 +1,10 @@
 import type { KafkaMessage } from 'kafkajs';
-import type { UserRowPayload } from '../activities/write-rows';
+import { toBoundRow, type BoundRow } from '../cassandra/bound-row';
 import { parseUserRecord } from '../record/user-record';
-import { toUserRowPayload } from '../record/user-row';
 
 export interface ClassifiedMessages {
-  rows: UserRowPayload[];
+  /** Valid records, bound for the upsert. */
+  rows: BoundRow[];
   dead: { message: KafkaMessage; reason: string }[];
 }
 
@@ -13,7 +13,7 @@ export function classifyMessages(messages: KafkaMessage[], partition: number, in
   const result: ClassifiedMessages = { rows: [], dead: [] };
   for (const message of messages) {
     const parsed = parseUserRecord(message.value);
-    if (parsed.ok) result.rows.push(toUserRowPayload(parsed.record, { partition, offset: message.offset, ingestedAt }));
+    if (parsed.ok) result.rows.push(toBoundRow(parsed.record, { partition, offset: message.offset, ingestedAt }));
     else result.dead.push({ message, reason: parsed.reason });
   }
   return result;

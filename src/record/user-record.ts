@@ -112,9 +112,42 @@ export function parseUserRecord(bytes: Buffer | null): ParsedUserRecord {
     return { ok: false, reason: `${got} (expected ${CURRENT_SCHEMA_VERSION})` };
   }
 
+  // The consumer reads every record; the plain check spares it zod's copy of each. zod stays the
+  // authority: it decides (and words the reason) whenever the plain check does not accept.
+  if (isPlainUserRecord(json)) return { ok: true, record: json };
   const parsed = UserRecordSchema.safeParse(json);
   if (!parsed.success) return { ok: false, reason: describeIssue(parsed.error, json) };
   return { ok: true, record: parsed.data };
+}
+
+const RECORD_FIELDS = Object.keys(UserRecordSchema.shape);
+const TEXT_FIELDS = ['full_name', 'gender', 'location', 'city', 'country', 'postcode', 'email'] as const;
+// The very patterns zod applies for z.uuid() and z.iso.datetime().
+const UUID = z.regexes.uuid();
+const DATETIME = z.regexes.datetime({});
+
+/**
+ * True only for an object UserRecordSchema accepts as it is: exactly its fields, each of its type and
+ * range. It may say false to a record zod would accept (zod then decides), never true to one it rejects.
+ */
+export function isPlainUserRecord(json: object): json is UserRecord {
+  const r = json as Record<string, unknown>;
+  if (Object.getPrototypeOf(r) !== Object.prototype) return false;
+  const keys = Object.keys(r);
+  if (keys.length !== RECORD_FIELDS.length || !RECORD_FIELDS.every((field) => Object.hasOwn(r, field))) return false;
+  if (r.schema_version !== CURRENT_SCHEMA_VERSION) return false;
+  for (const field of TEXT_FIELDS) {
+    const value = r[field];
+    if (typeof value !== 'string' || value.length === 0) return false;
+  }
+  const { id, latitude, longitude, slot_time, fetched_at } = r;
+  return (
+    typeof id === 'string' && UUID.test(id) &&
+    typeof latitude === 'number' && Number.isFinite(latitude) && latitude >= -90 && latitude <= 90 &&
+    typeof longitude === 'number' && Number.isFinite(longitude) && longitude >= -180 && longitude <= 180 &&
+    typeof slot_time === 'string' && DATETIME.test(slot_time) &&
+    typeof fetched_at === 'string' && DATETIME.test(fetched_at)
+  );
 }
 
 /** e.g. `latitude is "12.5" (expected number)` or `unexpected field "nickname"`. */

@@ -66,20 +66,8 @@ export function toUserRow(record: UserRecord, origin: KafkaOrigin): UserRow {
   };
 }
 
-/** The same row made JSON-safe (times as ISO strings), for passing through Temporal history. */
-export type UserRowPayload = { [K in keyof UserRow]: UserRow[K] extends Date ? string : UserRow[K] };
-
-export function toUserRowPayload(record: UserRecord, origin: KafkaOrigin): UserRowPayload {
-  const row = toUserRow(record, origin);
-  return {
-    ...row,
-    slot_time: row.slot_time.toISOString(),
-    fetched_at: row.fetched_at.toISOString(),
-    ingested_at: row.ingested_at.toISOString(),
-  };
-}
-
-function assertValidOrigin(origin: KafkaOrigin): void {
+/** Throws a RangeError naming the field when the origin is not a partition, offset and time. */
+export function assertValidOrigin(origin: KafkaOrigin): void {
   if (!Number.isInteger(origin.partition) || origin.partition < 0) {
     throw new RangeError(`Kafka partition ${origin.partition} is not a partition number (expected an integer from 0)`);
   }

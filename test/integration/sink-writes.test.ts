@@ -7,7 +7,7 @@ import { applySchema } from '../../src/cassandra/apply-schema';
 import { createCassandraClient } from '../../src/cassandra/client';
 import { loadPipelineConfig } from '../../src/config/pipeline-config';
 import { toUserRecord } from '../../src/record/user-record';
-import { toUserRowPayload } from '../../src/record/user-row';
+import { toBoundRow } from '../../src/cassandra/bound-row';
 import { generateUsers } from '../../src/source/generator';
 import { stackAddresses, uniqueName } from '../../src/bench/stack-addresses';
 
@@ -29,7 +29,7 @@ describe('writeRows against Cassandra', () => {
     expect((client as unknown as { options: ClientOptions }).options.policies?.loadBalancing).toBeInstanceOf(policies.loadBalancing.TokenAwarePolicy);
     const now = new Date();
     const rows = generateUsers({ seed: 'sink', page: 1, results: 200 }).map((u, i) =>
-      toUserRowPayload(toUserRecord(u, { slotTime: now, fetchedAt: now }), { partition: 0, offset: String(i), ingestedAt: now }),
+      toBoundRow(toUserRecord(u, { slotTime: now, fetchedAt: now }), { partition: 0, offset: String(i), ingestedAt: now }),
     );
 
     // Count requests in flight by wrapping the real client's execute.

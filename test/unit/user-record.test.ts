@@ -1,4 +1,6 @@
 import {
+  isPlainUserRecord,
+  UserRecordSchema,
   CURRENT_SCHEMA_VERSION,
   UserMappingError,
   parseUserRecord,
@@ -187,5 +189,49 @@ describe('parseUserRecord', () => {
     if (parsed.ok) return;
     expect(parsed.reason).toContain(reason);
     expect(parsed.reason).not.toContain('\n');
+  });
+});
+
+describe('the plain record check (the consumer fast path)', () => {
+  const now = new Date('2026-11-24T12:00:00.000Z');
+  const valid = generateUsers({ seed: 'plain-check', page: 1, results: 50 }).map((u) => JSON.parse(JSON.stringify(toUserRecord(u, { slotTime: now, fetchedAt: now }))) as Record<string, unknown>);
+
+  it('accepts the records the pipeline publishes, so they skip zod', () => {
+    for (const record of valid) expect(isPlainUserRecord(record)).toBe(true);
+  });
+
+  // Values that probe each rule: types, emptiness, ranges, uuid and datetime forms.
+  const probes: unknown[] = [
+    undefined, null, true, 0, -0, 1, -1, 90, 90.0001, -90.0001, 180, 180.5, -181, 1e308, '', ' ', 'x', '1', '12.5', [], {},
+    '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '5f2b8c3e-1d4a-4e6f-9a7b-0c1d2e3f4a5b',
+    '5F2B8C3E-1D4A-4E6F-9A7B-0C1D2E3F4A5B', '5f2b8c3e-1d4a-0e6f-9a7b-0c1d2e3f4a5b', '5f2b8c3e-1d4a-4e6f-7a7b-0c1d2e3f4a5b', '5f2b8c3e1d4a4e6f9a7b0c1d2e3f4a5b',
+    '2026-11-24T12:00:00Z', '2026-11-24T12:00:00.123456Z', '2026-11-24T12:00:00+01:00', '2026-11-24T12:00:00', '2026-02-29T00:00:00Z',
+    '2024-02-29T00:00:00Z', '2026-11-24', '2026-11-24T24:00:00Z', '2026-13-01T00:00:00Z',
+  ];
+
+  it('never accepts what UserRecordSchema rejects (every field set to every probe, fields dropped and added)', () => {
+    const base = valid[0]!;
+    const candidates: unknown[] = [];
+    for (const field of [...Object.keys(base), 'nickname', '__proto__', 'constructor']) {
+      for (const probe of probes) candidates.push({ ...base, [field]: probe });
+      const { [field]: _dropped, ...without } = base;
+      candidates.push(without);
+    }
+    candidates.push(JSON.parse(`{"__proto__": {"x": 1}, ${JSON.stringify(base).slice(1)}`), Object.assign(Object.create(null), base), Object.assign(Object.create({ extra: 1 }), base));
+    let accepted = 0;
+    for (const candidate of candidates) {
+      if (candidate === null || typeof candidate !== 'object') continue;
+      const plain = isPlainUserRecord(candidate);
+      if (plain) {
+        accepted++;
+        expect({ candidate, zod: UserRecordSchema.safeParse(candidate).success }).toEqual({ candidate, zod: true });
+      }
+    }
+    expect(accepted).toBeGreaterThan(20); // the probes include valid values too
+  });
+
+  it('leaves the reason for a rejected record to zod, unchanged', () => {
+    const bad = { ...valid[0]!, latitude: '12.5' };
+    expect(parseUserRecord(Buffer.from(JSON.stringify(bad)))).toEqual({ ok: false, reason: 'latitude is "12.5" (expected number)' });
   });
 });

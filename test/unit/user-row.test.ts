@@ -1,5 +1,7 @@
 import type { UserRecord } from '../../src/record/user-record';
-import { USER_ROW_COLUMNS, toUserRow, toUserRowPayload, type KafkaOrigin } from '../../src/record/user-row';
+import { types } from 'cassandra-driver';
+import { toBoundRow } from '../../src/cassandra/bound-row';
+import { USER_ROW_COLUMNS, toUserRow, type KafkaOrigin } from '../../src/record/user-row';
 
 const record: UserRecord = {
   schema_version: 1,
@@ -71,17 +73,17 @@ describe('toUserRow', () => {
   });
 });
 
-describe('toUserRowPayload', () => {
-  it('is the same row with ISO strings for times, unchanged by a JSON round trip', () => {
-    const payload = toUserRowPayload(record, origin);
-    expect(payload).toMatchObject({
-      slot_time: '2025-03-01T10:00:10.000Z',
-      fetched_at: '2025-03-01T10:00:10.250Z',
-      ingested_at: '2025-03-01T10:00:11.000Z',
-      kafka_offset: '9007199254740993',
-      postcode: 'K1A 0B1',
-    });
-    expect(JSON.parse(JSON.stringify(payload))).toEqual(payload);
-    expect(Object.keys(payload).sort()).toEqual([...USER_ROW_COLUMNS].sort());
+describe('toBoundRow', () => {
+  it('binds the same values as the row, in USER_ROW_COLUMNS order (uuid, Long offset, times as epoch ms)', () => {
+    const row = toUserRow(record, origin);
+    const bound = toBoundRow(record, origin);
+    const plain = (v: unknown) => (v instanceof Date ? v.getTime() : v instanceof types.Uuid || v instanceof types.Long ? v.toString() : v);
+    expect(bound.map(plain)).toEqual(USER_ROW_COLUMNS.map((column) => plain(row[column])));
+    expect(bound[0]).toBeInstanceOf(types.Uuid);
+    expect(String(bound[13])).toBe('9007199254740993'); // beyond Number precision, kept exact
+  });
+
+  it('refuses an origin that is not a partition, offset and time, as toUserRow does', () => {
+    expect(() => toBoundRow(record, { ...origin, offset: '12a' })).toThrow('Kafka offset "12a" is not an offset');
   });
 });
