@@ -13,7 +13,8 @@ import { lineChartSvg } from './svg-chart';
 const HELP = `usage: npm run bench -- <name> [options]
 
 benches:
-  sink [--records N] [--workers W] [--batch-max-records B] [--worker-heap-mb M] [--cpu-prof] [--chart FILE]
+  sink [--records N] [--workers W] [--batch-max-records B] [--worker-heap-mb M] [--worker-semi-space-mb S]
+       [--cpu-prof] [--chart FILE]
        preload N records (default 200000) into a fresh topic, measure the plain cassandra-driver ceiling,
        then time W consumer worker processes (default 1) until every record is a row
 
@@ -38,9 +39,11 @@ async function main(argv: string[]): Promise<number> {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
   switch (name) {
     case 'sink': {
-      const { values } = parseArgs({ args: rest, options: { records: { type: 'string', default: '200000' }, workers: { type: 'string', default: '1' }, 'batch-max-records': { type: 'string', default: '2000' }, 'cpu-prof': { type: 'boolean' }, chart: { type: 'string' }, 'worker-heap-mb': { type: 'string' } }, strict: true });
+      const { values } = parseArgs({ args: rest, options: { records: { type: 'string', default: '200000' }, workers: { type: 'string', default: '1' }, 'batch-max-records': { type: 'string', default: '2000' }, 'cpu-prof': { type: 'boolean' }, chart: { type: 'string' }, 'worker-heap-mb': { type: 'string' }, 'worker-semi-space-mb': { type: 'string' } }, strict: true });
       const workerHeapMb = values['worker-heap-mb'] === undefined ? undefined : Number(values['worker-heap-mb']);
       if (workerHeapMb !== undefined && (!Number.isInteger(workerHeapMb) || workerHeapMb < 64)) throw new Error(`--worker-heap-mb "${values['worker-heap-mb']}" is not a whole number of MB from 64`);
+      const workerSemiSpaceMb = values['worker-semi-space-mb'] === undefined ? undefined : Number(values['worker-semi-space-mb']);
+      if (workerSemiSpaceMb !== undefined && (!Number.isInteger(workerSemiSpaceMb) || workerSemiSpaceMb < 1 || workerSemiSpaceMb > 256)) throw new Error(`--worker-semi-space-mb "${values['worker-semi-space-mb']}" is not a whole number of MB from 1 to 256`);
       const records = Number(values.records);
       const workers = Number(values.workers);
       if (!Number.isInteger(records) || records < 1) throw new Error(`--records "${values.records}" is not a positive whole number`);
@@ -50,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
       await stackUp(loadStackSettings(), (m) => progress(`[stack] ${m}`));
       const cpuProfileDir = values['cpu-prof'] ? path.resolve('bench-results', `cpu-${Date.now()}`) : undefined;
       if (cpuProfileDir) fs.mkdirSync(cpuProfileDir, { recursive: true });
-      const result = await sinkBench({ records, workers, batchMaxRecords, cpuProfileDir, workerHeapMb, progress });
+      const result = await sinkBench({ records, workers, batchMaxRecords, cpuProfileDir, workerHeapMb, workerSemiSpaceMb, progress });
       if (values.chart) {
         fs.writeFileSync(values.chart, lineChartSvg({
           title: `sink: ${records} records, ${workers} worker(s): ${result.pipelineRowsPerSecond} rows/s (ceiling ${result.ceilingRowsPerSecond})`,
