@@ -30,7 +30,7 @@ function cpuSeconds(pid: number): number | undefined {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may hold spaces.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticksPerSecond = 100;
+    const ticksPerSecond = 100; // USER_HZ: the unit of these fields on Linux
     return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
   } catch {
     return undefined;
