@@ -13,14 +13,22 @@ export function sampleRss(pid: number, everyMs = 250): { stop(): { peakRssMb: nu
       /* process gone */
     }
   };
-  read();
-  const timer = setInterval(read, everyMs);
+  const stopReading = readEvery(read, everyMs);
   return {
     stop() {
-      read();
-      clearInterval(timer);
+      stopReading();
       return { peakRssMb: Math.round((peakKb / 1024) * 10) / 10 };
     },
+  };
+}
+
+/** Calls `read` now and every `everyMs` until the returned stop, which reads once more. */
+function readEvery(read: () => void, everyMs: number): () => void {
+  read();
+  const timer = setInterval(read, everyMs);
+  return () => {
+    clearInterval(timer);
+    read();
   };
 }
 
@@ -53,12 +61,10 @@ export function sampleCpu(pids: Record<string, number>, everyMs = 500): { stop()
       last.set(name, used);
     }
   };
-  read();
-  const timer = setInterval(read, everyMs);
+  const stopReading = readEvery(read, everyMs);
   return {
     stop() {
-      read();
-      clearInterval(timer);
+      stopReading();
       const wallSeconds = Math.max(0.001, (Date.now() - started) / 1000);
       const cores: Record<string, number> = {};
       for (const [name, used] of last) cores[name] = Math.round(((used - (first.get(name) ?? used)) / wallSeconds) * 100) / 100;
