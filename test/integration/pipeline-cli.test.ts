@@ -9,7 +9,7 @@ import { runCommand, runPipeline } from '../support/run-command';
 describe('pipeline command against the real stack', () => {
   let pipeline: IsolatedPipeline;
   let env: Record<string, string>;
-  const temporalCli = temporalBinary(loadStackSettings());
+  const temporalCli = temporalBinary(loadStackSettings()).path;
   const temporal = (...args: string[]) => runCommand(temporalCli, [...args, '--address', pipeline.config.temporal.address]);
 
   beforeAll(async () => {

@@ -1,19 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { isComplete, markComplete, requireTool, runStep } from '../provision';
-import type { StackSettings } from '../settings';
 import type { StackService } from '../service';
+import { provisionTemporalBinary, temporalBinary } from './temporal-binary';
 
-/** Newer CLI tags carry `replace` directives that `go install` refuses; this is the newest that installs. */
-export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+export { temporalBinary } from './temporal-binary';
 export const NAMESPACE = 'default';
 /** Lead the history service gives a new timer; see the launch arguments. */
 const TIMER_MAX_TIME_SHIFT = '100ms';
-
-export function temporalBinary(settings: StackSettings): string {
-  return path.join(settings.cacheDir, 'temporal', TEMPORAL_CLI_VERSION, 'temporal');
-}
 
 export const temporalService: StackService = {
   name: 'temporal',
@@ -22,17 +16,7 @@ export const temporalService: StackService = {
   ports: (settings) => [settings.temporal.port, settings.temporal.uiPort],
 
   async provision({ settings, progress }) {
-    const dir = path.dirname(temporalBinary(settings));
-    if (isComplete(dir)) return;
-    requireTool('go', 'build the Temporal CLI', 'Go 1.22 or newer from https://go.dev/dl or apt-get install golang');
-    fs.mkdirSync(dir, { recursive: true });
-    await runStep(
-      `Building the Temporal CLI ${TEMPORAL_CLI_VERSION} from the Go module proxy (first time only, a few minutes)`,
-      'go',
-      ['install', `github.com/temporalio/cli/cmd/temporal@${TEMPORAL_CLI_VERSION}`],
-      { env: { GOBIN: dir }, logFile: path.join(settings.dataDir, 'logs', 'provision-temporal.log'), progress },
-    );
-    markComplete(dir);
+    await provisionTemporalBinary(settings, progress);
   },
 
   async prepare({ settings }) {
@@ -41,7 +25,7 @@ export const temporalService: StackService = {
 
   launchSpec: (settings) => ({
     name: 'temporal',
-    command: temporalBinary(settings),
+    command: temporalBinary(settings).path,
     args: [
       'server', 'start-dev',
       '--ip', '127.0.0.1',
