@@ -1,31 +1,35 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { concurrent, type Client } from 'cassandra-driver';
 import type { KafkaMessage } from 'kafkajs';
-import { classifyMessages } from '../kafka/classify-messages';
-import type { BatchHandoff } from './batch-handoff';
 import type { BoundRow } from '../cassandra/bound-row';
-import { USER_ROW_COLUMNS } from '../record/user-row';
+import { WRITE_PROFILE } from '../cassandra/client';
+import { upsertStatement } from '../cassandra/upsert-statement';
+import { cutBatch } from '../sink/cut-batch';
+import type { BatchHandoff } from './batch-handoff';
 
-export function upsertStatement(keyspace: string, table: string): string {
-  return `INSERT INTO ${keyspace}.${table} (${USER_ROW_COLUMNS.join(', ')}) VALUES (${USER_ROW_COLUMNS.map(() => '?').join(', ')})`;
-}
-
-/** A batch as it travels through Temporal: where its rows are on Kafka, not the rows themselves. */
+/** A batch as it travels through Temporal: where its rows are on Kafka and what they were, not the rows themselves. */
 export interface BatchRef {
   batchId: string;
   topic: string;
   partition: number;
   firstOffset: string;
   lastOffset: string;
+  /** Digest of the batch's messages (sink/batch-digest.ts); absent in batches cut before it existed. */
+  digest?: string;
+  /** Write time (µs) the partition had reached before the batch's first message (sink/write-time.ts). */
+  writeTimeBefore?: number;
 }
 
 /** Raised when the rows of a batch are not held by the process whose activity worker got the task. */
 export const ROWS_NOT_HELD = 'RowsNotHeldHere';
+/** Raised when the batch's offsets now hold other messages than it did: the records it held are gone. */
+export const BATCH_NOT_ON_KAFKA = 'BatchNoLongerOnKafka';
 
 export interface SinkActivityDeps {
   cassandra: Client;
   keyspace: string;
   table: string;
+  ttlSeconds?: number;
   concurrency: number;
   handoff: BatchHandoff;
   /** Reads a batch's offset range again from Kafka (see kafka/read-range.ts). */
@@ -34,14 +38,19 @@ export interface SinkActivityDeps {
 }
 
 export function createSinkActivities(deps: SinkActivityDeps) {
-  const statement = upsertStatement(deps.keyspace, deps.table);
+  const statement = upsertStatement(deps.keyspace, deps.table, deps.ttlSeconds);
   /**
-   * Upserts rows by id: prepared (executeConcurrent always prepares), token-aware (the driver routes
-   * each row to a replica that owns it), at most `concurrency` in flight. Rerunning rewrites the same rows.
+   * Upserts rows by id, each at its own write time: prepared (executeConcurrent always prepares),
+   * token-aware (the driver routes each row to a replica that owns it), at most `concurrency` in
+   * flight, at the configured consistency level. Rerunning rewrites the same cells with the same times.
    */
   const upsert = async (rows: BoundRow[]): Promise<number> => {
     const started = Date.now();
-    await concurrent.executeConcurrent(deps.cassandra, statement, rows as unknown[][], { concurrencyLevel: deps.concurrency, raiseOnFirstError: true });
+    await concurrent.executeConcurrent(deps.cassandra, statement, rows as unknown[][], {
+      concurrencyLevel: deps.concurrency,
+      raiseOnFirstError: true,
+      executionProfile: WRITE_PROFILE,
+    });
     deps.onWritten?.(rows.length, Date.now() - started);
     return rows.length;
   };
@@ -52,11 +61,21 @@ export function createSinkActivities(deps: SinkActivityDeps) {
       if (!rows) throw ApplicationFailure.nonRetryable(`rows of ${ref.batchId} are not held by this worker`, ROWS_NOT_HELD);
       return upsert(rows);
     },
-    /** Writes a batch by reading its offset range again from Kafka: for batches whose consumer went away. */
+    /**
+     * Writes a batch by reading its offset range again from Kafka: for batches whose consumer went away.
+     * The messages read must be the batch's own (same digest); other records at those offsets are not
+     * written under its name, they get batches of their own from the consumer.
+     */
     async writeRowsFromKafka(ref: BatchRef): Promise<number> {
       const messages = await deps.readRange(ref);
-      const { rows } = classifyMessages(messages, ref.partition, new Date());
-      return upsert(rows);
+      const cut = cutBatch(messages, ref.partition, ref.writeTimeBefore ?? 0, new Date());
+      if (ref.digest !== undefined && cut.digest !== ref.digest) {
+        throw ApplicationFailure.nonRetryable(
+          `${ref.topic} partition ${ref.partition} offsets ${ref.firstOffset}..${ref.lastOffset} now hold other records than batch ${ref.batchId} (the topic was recreated or its log truncated); its own records are no longer on Kafka`,
+          BATCH_NOT_ON_KAFKA,
+        );
+      }
+      return upsert(cut.rows);
     },
   };
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { concurrent } from 'cassandra-driver';
-import { upsertStatement } from '../activities/write-rows';
+import { upsertStatement } from '../cassandra/upsert-statement';
 import { toBoundRow } from '../cassandra/bound-row';
 import { cqlStatements, CQL_DIR } from '../cassandra/apply-schema';
 import { createProducer } from '../kafka/client';
@@ -112,7 +112,7 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     const ceilingTable = 'ceiling';
     const schema = fs.readFileSync(path.join(CQL_DIR, '002-random-names.cql'), 'utf8');
     for (const statement of cqlStatements(schema, { keyspace: config.cassandra.keyspace, table: ceilingTable, replication_factor: '1' })) await pipeline.cassandra.execute(statement);
-    const params = records.map((r, i) => toBoundRow(r, { partition: 0, offset: String(i), ingestedAt: new Date() }) as unknown[]);
+    const params = records.map((r, i) => toBoundRow(r, { partition: 0, offset: String(i), ingestedAt: new Date() }, Date.now() * 1000 + i) as unknown[]);
     const statement = upsertStatement(config.cassandra.keyspace, ceilingTable);
     progress('tuning the plain-driver writer on a 10% sample');
     const sample = params.slice(0, Math.max(100, Math.floor(params.length / 10)));

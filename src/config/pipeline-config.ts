@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv, requireTogether } from './parse-env';
+import { ConfigError, parseEnv, requireTogether } from './parse-env';
 import { readPemFile } from './pem-file';
 import { Secret } from './secret';
 import { resolveTls, type ReadPem, type TlsSettings } from './tls-settings';
@@ -23,6 +23,18 @@ const saslMechanism = z
   .string()
   .transform((value) => value.toLowerCase())
   .pipe(z.enum(['plain', 'scram-sha-256', 'scram-sha-512']));
+
+/** Consistency levels a write may ask for (ANY and SERIAL levels are not offered: not for upserts here). */
+export const WRITE_CONSISTENCIES = ['ONE', 'TWO', 'THREE', 'QUORUM', 'ALL', 'LOCAL_ONE', 'LOCAL_QUORUM', 'EACH_QUORUM'] as const;
+export type WriteConsistency = (typeof WRITE_CONSISTENCIES)[number];
+/** Cassandra's own upper bound on a TTL: 20 years. */
+const MAX_TTL_SECONDS = 630_720_000;
+
+/** Replicas in one data centre that must acknowledge a write at a level, for a replication factor. */
+export function replicasRequired(level: WriteConsistency, replicationFactor: number): number {
+  const quorum = Math.floor(replicationFactor / 2) + 1;
+  return { ONE: 1, LOCAL_ONE: 1, TWO: 2, THREE: 3, QUORUM: quorum, LOCAL_QUORUM: quorum, EACH_QUORUM: quorum, ALL: replicationFactor }[level];
+}
 
 const PipelineEnvSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
@@ -66,6 +78,13 @@ const PipelineEnvSchema = z.object({
   CASSANDRA_TABLE: cqlIdentifier.default('random_names'),
   CASSANDRA_REPLICATION_FACTOR: positiveInt(9).default(1),
   CASSANDRA_WRITE_CONCURRENCY: positiveInt(1024).default(64),
+  CASSANDRA_WRITE_CONSISTENCY: z
+    .string()
+    .transform((value) => value.toUpperCase())
+    .pipe(z.enum(WRITE_CONSISTENCIES))
+    .default('LOCAL_QUORUM'),
+  /** Seconds each written row lives; unset: the table's own default (none unless the table says so). */
+  CASSANDRA_TTL: z.coerce.number().int().min(0).max(MAX_TTL_SECONDS).optional(),
 
   SOURCE_URL: z.url({ protocol: /^https?$/ }).optional(),
   SOURCE_TIMEOUT: duration.default(parseDurationMs('10s')),
@@ -124,6 +143,10 @@ export interface PipelineConfig {
     table: string;
     replicationFactor: number;
     writeConcurrency: number;
+    /** Consistency level of the sink's writes. */
+    writeConsistency: WriteConsistency;
+    /** `USING TTL` of every written row; undefined leaves the table's default. */
+    ttlSeconds?: number;
   };
   /** `undefined` means the project's own randomuser-compatible server, started locally. */
   source: { url?: string; timeoutMs: number; maxResponseBytes: number; localServerPort: number };
@@ -156,6 +179,12 @@ export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env, readPem
     ['KAFKA_SASL_USERNAME', e.KAFKA_SASL_USERNAME],
     ['KAFKA_SASL_PASSWORD', e.KAFKA_SASL_PASSWORD],
   ]);
+  const required = replicasRequired(e.CASSANDRA_WRITE_CONSISTENCY, e.CASSANDRA_REPLICATION_FACTOR);
+  if (required > e.CASSANDRA_REPLICATION_FACTOR) {
+    throw new ConfigError(
+      `CASSANDRA_WRITE_CONSISTENCY: ${e.CASSANDRA_WRITE_CONSISTENCY} needs ${required} replicas, but CASSANDRA_REPLICATION_FACTOR is ${e.CASSANDRA_REPLICATION_FACTOR}; every write would fail`,
+    );
+  }
   const temporalTls = resolveTls('TEMPORAL', { tls: e.TEMPORAL_TLS, caFile: e.TEMPORAL_TLS_CA_FILE, certFile: e.TEMPORAL_TLS_CERT_FILE, keyFile: e.TEMPORAL_TLS_KEY_FILE }, readPem, {
     requiresTls: e.TEMPORAL_TLS_SERVER_NAME !== undefined ? ['TEMPORAL_TLS_SERVER_NAME'] : [],
     onByDefault: e.TEMPORAL_API_KEY !== undefined,
@@ -194,6 +223,8 @@ export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env, readPem
       table: e.CASSANDRA_TABLE,
       replicationFactor: e.CASSANDRA_REPLICATION_FACTOR,
       writeConcurrency: e.CASSANDRA_WRITE_CONCURRENCY,
+      writeConsistency: e.CASSANDRA_WRITE_CONSISTENCY,
+      ...(e.CASSANDRA_TTL !== undefined ? { ttlSeconds: e.CASSANDRA_TTL } : {}),
     },
     source: { url: e.SOURCE_URL, timeoutMs: e.SOURCE_TIMEOUT, maxResponseBytes: e.SOURCE_MAX_RESPONSE_BYTES, localServerPort: e.SOURCE_SERVER_PORT },
     schedule: { id: e.SCHEDULE_ID, intervalMs: e.SCHEDULE_INTERVAL, usersPerSlot: e.USERS_PER_SLOT },

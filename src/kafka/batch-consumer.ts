@@ -5,9 +5,10 @@ import type { PipelineConfig } from '../config/pipeline-config';
 import type { PipelineCounters } from '../metrics/pipeline-counters';
 import type { BatchHandoff } from '../activities/batch-handoff';
 import type { BoundRow } from '../cassandra/bound-row';
+import { cutBatch } from '../sink/cut-batch';
+import { writeTimeFromMetadata, writeTimeMetadata } from '../sink/write-time';
 import { batchWorkflowId } from '../workflows/batch-id';
 import type { SinkBatch, SinkBatchResult } from '../workflows/write-batch';
-import { classifyMessages } from './classify-messages';
 import { createProducer } from './client';
 import { toDeadLetter } from './dead-letter';
 
@@ -39,6 +40,11 @@ export const BATCHES_IN_FLIGHT = 3;
  * upsert by id makes redelivery harmless. A partition has up to BATCHES_IN_FLIGHT batches being
  * written at once, committed in order; while they wait (e.g. Cassandra is down) the partition is not
  * fetched further, so memory stays bounded.
+ *
+ * Every row is written at its write time (sink/write-time.ts), which grows with the offset in a
+ * partition, so concurrent and repeated writes cannot put an older version of a key over a newer one.
+ * Each commit carries the write time reached in its metadata; a partition picked up (at start, after a
+ * rebalance or a failed batch) continues from the committed one.
  */
 export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<RunningBatchConsumer> {
   const { config, kafka } = deps;
@@ -54,7 +60,16 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
     heartbeatInterval: 3000,
   });
   const dlqProducer: Producer = createProducer(kafka);
-  await Promise.all([consumer.connect(), dlqProducer.connect()]);
+  const admin = kafka.admin();
+  await Promise.all([consumer.connect(), dlqProducer.connect(), admin.connect()]);
+  // Per partition: the offset this process expects next, and the write time reached before it.
+  const clocks = new Map<number, { nextOffset: string; writeTime: number }>();
+  const writeTimeBefore = async (partition: number, firstOffset: string): Promise<number> => {
+    const clock = clocks.get(partition);
+    if (clock && clock.nextOffset === firstOffset) return clock.writeTime;
+    const [committed] = await admin.fetchOffsets({ groupId: config.kafka.consumerGroup, topics: [config.kafka.topic] });
+    return writeTimeFromMetadata(committed?.partitions.find((p) => p.partition === partition)?.metadata);
+  };
   await consumer.subscribe({ topic: config.kafka.topic, fromBeginning: true });
 
   await consumer.run({
@@ -64,14 +79,18 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
       // Up to BATCHES_IN_FLIGHT batches of this partition are written at once; offsets are committed
       // strictly in order, each only once its batch and every batch before it are written.
-      const inFlight: { lastOffset: string; written: Promise<void> }[] = [];
+      const inFlight: { lastOffset: string; writeTimeAfter: number; written: Promise<void> }[] = [];
       const commitOldest = async () => {
         const oldest = inFlight.shift()!;
         await oldest.written;
         resolveOffset(oldest.lastOffset);
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(oldest.lastOffset) + 1n).toString() }]);
+        const offset = (BigInt(oldest.lastOffset) + 1n).toString();
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset, metadata: writeTimeMetadata(oldest.writeTimeAfter) }]);
         await heartbeat();
       };
+      if (batch.messages.length === 0) return;
+      let writeTime = await writeTimeBefore(batch.partition, batch.messages[0]!.offset);
+      clocks.delete(batch.partition); // set again only once every batch cut here is committed
       try {
         for (let start = 0; start < batch.messages.length; start += config.batch.maxRecords) {
           if (!isRunning() || isStale()) break;
@@ -79,29 +98,34 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
           const firstOffset = chunk[0]!.offset;
           const lastOffset = chunk[chunk.length - 1]!.offset;
           const now = new Date();
-          const { rows, dead } = classifyMessages(chunk, batch.partition, now);
-          if (dead.length > 0) {
+          const cut = cutBatch(chunk, batch.partition, writeTime, now);
+          const range = { topic: batch.topic, partition: batch.partition, firstOffset, lastOffset, digest: cut.digest, writeTimeBefore: writeTime };
+          writeTime = cut.writeTimeAfter;
+          if (cut.dead.length > 0) {
             await dlqProducer.send({
               topic: config.kafka.dlqTopic,
               acks: -1,
-              messages: dead.map(({ message, reason }) =>
-                toDeadLetter(message, { topic: batch.topic, partition: batch.partition, offset: message.offset, reason, failedAt: now }),
+              messages: cut.dead.map(({ message, reason }) =>
+                toDeadLetter(message, { topic: batch.topic, partition: batch.partition, offset: message.offset, timestamp: message.timestamp, reason, failedAt: now }),
               ),
             });
-            deps.counters.deadLettered += dead.length;
+            deps.counters.deadLettered += cut.dead.length;
           }
+          const { rows } = cut;
           const written = rows.length === 0
             ? Promise.resolve()
-            : writeThroughTemporal(deps, { topic: batch.topic, partition: batch.partition, firstOffset, lastOffset }, rows, heartbeat).then(() => {
+            : writeThroughTemporal(deps, range, rows, heartbeat).then(() => {
                 deps.counters.rowsWritten += rows.length;
                 deps.counters.batchesWritten += 1;
               });
           written.catch(() => undefined); // observed in order by commitOldest
-          inFlight.push({ lastOffset, written });
+          inFlight.push({ lastOffset, writeTimeAfter: cut.writeTimeAfter, written });
           if (inFlight.length >= BATCHES_IN_FLIGHT) await commitOldest();
         }
         if (!isRunning() || isStale()) return; // the partition moved: the next owner re-reads from the last commit
         while (inFlight.length > 0) await commitOldest();
+        const last = batch.messages[batch.messages.length - 1]!.offset;
+        clocks.set(batch.partition, { nextOffset: (BigInt(last) + 1n).toString(), writeTime });
       } finally {
         // Never leave a batch's workflow unattended when the partition is given up or a batch failed.
         await Promise.allSettled(inFlight.map((b) => b.written));
@@ -113,7 +137,7 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
     consumer,
     async stop() {
       await consumer.stop();
-      await Promise.all([consumer.disconnect(), dlqProducer.disconnect()]);
+      await Promise.all([consumer.disconnect(), dlqProducer.disconnect(), admin.disconnect()]);
     },
   };
 }
@@ -121,7 +145,7 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
 /** Starts (or attaches to) the batch's workflow and waits for it, heartbeating to keep the group membership. */
 async function writeThroughTemporal(
   deps: BatchConsumerDeps,
-  range: Pick<SinkBatch, 'topic' | 'partition' | 'firstOffset' | 'lastOffset'>,
+  range: Pick<SinkBatch, 'topic' | 'partition' | 'firstOffset' | 'lastOffset' | 'digest' | 'writeTimeBefore'> & { digest: string },
   rows: BoundRow[],
   heartbeat: () => Promise<void>,
 ): Promise<SinkBatchResult> {

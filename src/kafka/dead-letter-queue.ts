@@ -14,6 +14,8 @@ export interface DeadLetter {
   source: string;
   failedAt: string | null;
   replays: number;
+  /** Copies of this dead message on the DLQ topic (a consumer that died before committing sends it again). */
+  copies: number;
 }
 
 export const DLQ_REPLAY_COUNT_HEADER = 'dlq-replay-count';
@@ -52,12 +54,41 @@ async function pendingRange(kafka: Kafka, config: PipelineConfig['kafka']) {
   }
 }
 
-/** Reads the dead letters not yet replayed, oldest first per partition, with a throwaway consumer. */
+/**
+ * What makes two dead letters the same dead message: its origin (topic, partition, offset, and the
+ * record's timestamp, which tells two lifetimes of a topic apart). A letter without origin headers
+ * stands for itself.
+ */
+export function originKey(letter: Pick<DeadLetter, 'partition' | 'offset' | 'headers'>): string {
+  const h = letter.headers;
+  const topic = h[DLQ_HEADER.sourceTopic];
+  const partition = h[DLQ_HEADER.sourcePartition];
+  const offset = h[DLQ_HEADER.sourceOffset];
+  if (topic === undefined || partition === undefined || offset === undefined) return `dlq:${letter.partition}@${letter.offset}`;
+  return `${topic}/${partition}@${offset}#${h[DLQ_HEADER.sourceTimestamp] ?? ''}`;
+}
+
+/** Pure: one letter per dead message (the first copy, oldest first), with how many copies the topic holds. */
+export function distinctDeadLetters(letters: readonly Omit<DeadLetter, 'copies'>[]): DeadLetter[] {
+  const byOrigin = new Map<string, DeadLetter>();
+  for (const letter of letters) {
+    const key = originKey(letter);
+    const seen = byOrigin.get(key);
+    if (seen) seen.copies += 1;
+    else byOrigin.set(key, { ...letter, copies: 1 });
+  }
+  return [...byOrigin.values()];
+}
+
+/**
+ * Reads the dead messages not yet replayed, oldest first per partition, with a throwaway consumer;
+ * each once, however many copies of it the topic holds.
+ */
 export async function readDeadLetters(kafka: Kafka, config: PipelineConfig['kafka'], limit = Number.MAX_SAFE_INTEGER): Promise<{ letters: DeadLetter[]; range: Awaited<ReturnType<typeof pendingRange>> }> {
   const range = await pendingRange(kafka, config);
   const wanted = range.filter((r) => BigInt(r.end) > BigInt(r.start));
-  const letters: DeadLetter[] = [];
-  if (wanted.length === 0) return { letters, range };
+  const letters: Omit<DeadLetter, 'copies'>[] = [];
+  if (wanted.length === 0) return { letters: [], range };
   const consumer = kafka.consumer({ groupId: `${replayGroupOf(config)}.reader-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 200 });
   await consumer.connect();
   try {
@@ -96,7 +127,7 @@ export async function readDeadLetters(kafka: Kafka, config: PipelineConfig['kafk
     await consumer.disconnect();
   }
   letters.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
-  return { letters: letters.slice(0, limit), range };
+  return { letters: distinctDeadLetters(letters).slice(0, limit), range };
 }
 
 export interface ReplayReport {

@@ -6,6 +6,8 @@ export const DLQ_HEADER = {
   sourceTopic: 'dlq-source-topic',
   sourcePartition: 'dlq-source-partition',
   sourceOffset: 'dlq-source-offset',
+  /** The source record's Kafka timestamp: tells apart records of two lifetimes of a topic at one offset. */
+  sourceTimestamp: 'dlq-source-timestamp',
   failedAt: 'dlq-failed-at',
 } as const;
 
@@ -13,6 +15,7 @@ export interface DeadLetterOrigin {
   topic: string;
   partition: number;
   offset: string;
+  timestamp?: string;
   reason: string;
   failedAt: Date;
 }
@@ -28,6 +31,7 @@ export function toDeadLetter(original: { key: Buffer | null; value: Buffer | nul
       [DLQ_HEADER.sourceTopic]: origin.topic,
       [DLQ_HEADER.sourcePartition]: String(origin.partition),
       [DLQ_HEADER.sourceOffset]: origin.offset,
+      ...(origin.timestamp !== undefined ? { [DLQ_HEADER.sourceTimestamp]: origin.timestamp } : {}),
       [DLQ_HEADER.failedAt]: origin.failedAt.toISOString(),
     },
   };

@@ -3,6 +3,7 @@ import type { BatchRef, SinkActivities } from '../activities/write-rows';
 
 /** One batch of one Kafka partition, as the consumer worker cut it: a reference, its rows stay with the consumer. */
 export interface SinkBatch extends BatchRef {
+  /** Rows to write: the last version of each key in the batch. */
   rowCount: number;
   /** Task queue of the process that holds the rows (its own activity worker). */
   holderTaskQueue: string;
@@ -29,7 +30,6 @@ const { writeRowsFromKafka } = proxyActivities<SinkActivities>({ startToCloseTim
  * holds them), any sink worker reads the offsets again from Kafka and writes them.
  */
 export async function writeBatch(batch: SinkBatch): Promise<SinkBatchResult> {
-  const ref: BatchRef = { batchId: batch.batchId, topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset, lastOffset: batch.lastOffset };
   const { writeRows } = proxyActivities<SinkActivities>({
     taskQueue: batch.holderTaskQueue,
     scheduleToStartTimeout: '10 seconds',
@@ -37,6 +37,9 @@ export async function writeBatch(batch: SinkBatch): Promise<SinkBatchResult> {
     heartbeatTimeout: '5 seconds',
     retry: RETRY,
   });
+  const ref: BatchRef = { batchId: batch.batchId, topic: batch.topic, partition: batch.partition, firstOffset: batch.firstOffset, lastOffset: batch.lastOffset };
+  if (batch.digest !== undefined) ref.digest = batch.digest;
+  if (batch.writeTimeBefore !== undefined) ref.writeTimeBefore = batch.writeTimeBefore;
   let written: number;
   try {
     written = await writeRows(ref);

@@ -29,7 +29,7 @@ describe('writeRows against Cassandra', () => {
     expect((client as unknown as { options: ClientOptions }).options.policies?.loadBalancing).toBeInstanceOf(policies.loadBalancing.TokenAwarePolicy);
     const now = new Date();
     const rows = generateUsers({ seed: 'sink', page: 1, results: 200 }).map((u, i) =>
-      toBoundRow(toUserRecord(u, { slotTime: now, fetchedAt: now }), { partition: 0, offset: String(i), ingestedAt: now }),
+      toBoundRow(toUserRecord(u, { slotTime: now, fetchedAt: now }), { partition: 0, offset: String(i), ingestedAt: now }, now.getTime() * 1000 + i),
     );
 
     // Count requests in flight by wrapping the real client's execute.

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IsolatedPipeline } from '../../src/bench/isolated-pipeline';
+import { parseBatchWorkflowId } from '../../src/workflows/batch-id';
 import type { IngestSlotResult } from '../../src/workflows/ingest-slot';
 
 export interface InvariantReport {
@@ -82,8 +83,8 @@ async function describeLost(pipeline: IsolatedPipeline, lostIds: string[]): Prom
   }
   const batches: { id: string; partition: number; first: bigint; last: bigint; status: string }[] = [];
   for await (const e of pipeline.temporal.workflow.list({ query: `WorkflowType = 'writeBatch' AND TaskQueue = '${pipeline.config.temporal.sinkTaskQueue}'` })) {
-    const match = /-p(\d+)-(\d+)-(\d+)$/.exec(e.workflowId);
-    if (match) batches.push({ id: e.workflowId, partition: Number(match[1]), first: BigInt(match[2]!), last: BigInt(match[3]!), status: e.status.name });
+    const at = parseBatchWorkflowId(e.workflowId);
+    if (at) batches.push({ id: e.workflowId, partition: at.partition, first: BigInt(at.firstOffset), last: BigInt(at.lastOffset), status: e.status.name });
   }
   const samples = [];
   for (const id of lostIds.slice(0, 20)) {

@@ -50,6 +50,13 @@ describe('pipeline configuration', () => {
     ['CASSANDRA_TABLE', 'Names', /CASSANDRA_TABLE="Names" is invalid/],
     ['SOURCE_URL', 'ftp://example.com', /SOURCE_URL="ftp:\/\/example.com" is invalid/],
     ['TEMPORAL_ADDRESS', 'temporal', /TEMPORAL_ADDRESS="temporal" is invalid: expected host:port/],
+    ['CASSANDRA_WRITE_CONSISTENCY', 'MOST', /CASSANDRA_WRITE_CONSISTENCY="MOST" is invalid: expected one of "ONE", .*"LOCAL_QUORUM"/],
+    ['CASSANDRA_WRITE_CONSISTENCY', 'ANY', /CASSANDRA_WRITE_CONSISTENCY="ANY" is invalid/],
+    ['CASSANDRA_WRITE_CONSISTENCY', 'TWO', /CASSANDRA_WRITE_CONSISTENCY: TWO needs 2 replicas, but CASSANDRA_REPLICATION_FACTOR is 1/],
+    ['CASSANDRA_TTL', '-1', /CASSANDRA_TTL="-1" is invalid: expected at least 0/],
+    ['CASSANDRA_TTL', '1.5', /CASSANDRA_TTL="1.5" is invalid/],
+    ['CASSANDRA_TTL', '630720001', /CASSANDRA_TTL="630720001" is invalid: expected at most 630720000/],
+    ['CASSANDRA_TTL', 'a day', /CASSANDRA_TTL="a day" is invalid: expected number/],
   ])('%s=%s gets one clear line', (name, value, message) => {
     let error: unknown;
     try {
@@ -60,6 +67,15 @@ describe('pipeline configuration', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('writes at LOCAL_QUORUM with the table\'s own TTL by default; both can be set, the level in any case', () => {
+    expect(loadPipelineConfig({}).cassandra).toMatchObject({ writeConsistency: 'LOCAL_QUORUM' });
+    expect(loadPipelineConfig({}).cassandra.ttlSeconds).toBeUndefined();
+    const set = loadPipelineConfig({ CASSANDRA_WRITE_CONSISTENCY: 'quorum', CASSANDRA_REPLICATION_FACTOR: '3', CASSANDRA_TTL: '86400' }).cassandra;
+    expect(set).toMatchObject({ writeConsistency: 'QUORUM', ttlSeconds: 86_400, replicationFactor: 3 });
+    expect(loadPipelineConfig({ CASSANDRA_TTL: '0' }).cassandra.ttlSeconds).toBe(0);
+    expect(loadPipelineConfig({ CASSANDRA_WRITE_CONSISTENCY: 'THREE', CASSANDRA_REPLICATION_FACTOR: '3' }).cassandra.writeConsistency).toBe('THREE');
   });
 
   it('asks for username and password together', () => {

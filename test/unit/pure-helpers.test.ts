@@ -3,8 +3,9 @@ import path from 'node:path';
 import { cqlStatements, CQL_DIR } from '../../src/cassandra/apply-schema';
 import { toDeadLetter } from '../../src/kafka/dead-letter';
 import { desiredSchedule, matchesSettings } from '../../src/schedule/ensure-schedule';
-import { batchWorkflowId } from '../../src/workflows/batch-id';
-import { upsertStatement } from '../../src/activities/write-rows';
+import { distinctDeadLetters, originKey } from '../../src/kafka/dead-letter-queue';
+import { batchWorkflowId, parseBatchWorkflowId } from '../../src/workflows/batch-id';
+import { upsertStatement } from '../../src/cassandra/upsert-statement';
 import { USER_ROW_COLUMNS as ROW_COLUMNS } from '../../src/record/user-row';
 import type { ScheduleDescription } from '@temporalio/client';
 import { loadPipelineConfig } from '../../src/config/pipeline-config';
@@ -30,7 +31,10 @@ describe('CQL schema files', () => {
   it('have a column for every row field the sink writes', () => {
     const table = fs.readFileSync(path.join(CQL_DIR, '002-random-names.cql'), 'utf8');
     for (const column of ROW_COLUMNS) expect(table).toMatch(new RegExp(`\\b${column}\\b`));
-    expect(upsertStatement('ks', 't')).toBe(`INSERT INTO ks.t (${ROW_COLUMNS.join(', ')}) VALUES (${ROW_COLUMNS.map(() => '?').join(', ')})`);
+    const values = `INSERT INTO ks.t (${ROW_COLUMNS.join(', ')}) VALUES (${ROW_COLUMNS.map(() => '?').join(', ')})`;
+    expect(upsertStatement('ks', 't')).toBe(`${values} USING TIMESTAMP ?`);
+    expect(upsertStatement('ks', 't', 3600)).toBe(`${values} USING TTL 3600 AND TIMESTAMP ?`);
+    expect(upsertStatement('ks', 't', 0)).toBe(`${values} USING TTL 0 AND TIMESTAMP ?`);
   });
 });
 
@@ -57,12 +61,41 @@ describe('dead letters', () => {
   });
 });
 
+describe('dead letters listed once', () => {
+  const letter = (dlqOffset: number, origin: Record<string, string>) => ({
+    partition: 0, offset: String(dlqOffset), key: 'k', value: Buffer.from('x'), reason: 'bad', source: '', failedAt: null, replays: 0,
+    headers: Object.fromEntries(Object.entries(origin).map(([k, v]) => [`dlq-source-${k}`, v])),
+  });
+
+  it('keep the first copy of each origin and count the copies', () => {
+    const origin = { topic: 't', partition: '2', offset: '17', timestamp: '1764000000000' };
+    const letters = distinctDeadLetters([letter(0, origin), letter(1, { ...origin, offset: '18' }), letter(2, origin)]);
+    expect(letters.map((l) => [l.offset, l.copies])).toEqual([['0', 2], ['1', 1]]);
+  });
+
+  it('tell apart two lifetimes of a topic at one offset by the record timestamp', () => {
+    const origin = { topic: 't', partition: '0', offset: '5', timestamp: '1764000000000' };
+    expect(distinctDeadLetters([letter(0, origin), letter(1, { ...origin, timestamp: '1764000999000' })])).toHaveLength(2);
+  });
+
+  it('keep letters without origin headers apart, by their place on the DLQ', () => {
+    expect(distinctDeadLetters([letter(0, {}), letter(1, {})])).toHaveLength(2);
+    expect(originKey(letter(3, {}))).toBe('dlq:0@3');
+  });
+});
+
 describe('batch workflow ids', () => {
   it.each([
-    [{ topic: 'random_names', partition: 0, firstOffset: '0', lastOffset: '499' }, 'batch-random_names-p0-0-499'],
-    [{ topic: 'random_names', partition: 5, firstOffset: '1000', lastOffset: '1000' }, 'batch-random_names-p5-1000-1000'],
-  ])('name topic, partition and offsets: %j', (batch, id) => {
+    [{ topic: 'random_names', partition: 0, firstOffset: '0', lastOffset: '499', digest: '0123456789abcdef0123' }, 'batch-random_names-p0-0-499-0123456789abcdef0123'],
+    [{ topic: 'random_names', partition: 5, firstOffset: '1000', lastOffset: '1000', digest: 'ffffffffffffffffffff' }, 'batch-random_names-p5-1000-1000-ffffffffffffffffffff'],
+  ])('name topic, partition, offsets and content digest: %j', (batch, id) => {
     expect(batchWorkflowId(batch)).toBe(id);
+    expect(parseBatchWorkflowId(id)).toEqual({ partition: batch.partition, firstOffset: batch.firstOffset, lastOffset: batch.lastOffset, digest: batch.digest });
+  });
+
+  it('are told apart from other workflow ids', () => {
+    expect(parseBatchWorkflowId('slot-random-names-2026-11-24T12:00:00Z')).toBeUndefined();
+    expect(parseBatchWorkflowId('batch-random_names-p0-0-499')).toBeUndefined();
   });
 });
 

@@ -76,14 +76,15 @@ describe('toUserRow', () => {
 describe('toBoundRow', () => {
   it('binds the same values as the row, in USER_ROW_COLUMNS order (uuid, Long offset, times as epoch ms)', () => {
     const row = toUserRow(record, origin);
-    const bound = toBoundRow(record, origin);
+    const bound = toBoundRow(record, origin, 1_764_000_000_000_123);
     const plain = (v: unknown) => (v instanceof Date ? v.getTime() : v instanceof types.Uuid || v instanceof types.Long ? v.toString() : v);
-    expect(bound.map(plain)).toEqual(USER_ROW_COLUMNS.map((column) => plain(row[column])));
+    expect(bound.slice(0, -1).map(plain)).toEqual(USER_ROW_COLUMNS.map((column) => plain(row[column])));
+    expect(bound[bound.length - 1]).toBe(1_764_000_000_000_123); // the write time, bound last
     expect(bound[0]).toBeInstanceOf(types.Uuid);
     expect(String(bound[13])).toBe('9007199254740993'); // beyond Number precision, kept exact
   });
 
   it('refuses an origin that is not a partition, offset and time, as toUserRow does', () => {
-    expect(() => toBoundRow(record, { ...origin, offset: '12a' })).toThrow('Kafka offset "12a" is not an offset');
+    expect(() => toBoundRow(record, { ...origin, offset: '12a' }, 0)).toThrow('Kafka offset "12a" is not an offset');
   });
 });

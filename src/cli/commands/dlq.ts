@@ -6,7 +6,8 @@ import { parseCommandArgs, UsageError } from '../usage';
 export const DLQ_HELP = `usage: pipeline dlq <command> [options]
 
 The dead-letter topic (KAFKA_DLQ_TOPIC, default random_names.dlq) holds messages the consumer could not
-use, each with its reason and origin (source topic, partition, offset).
+use, each with its reason and origin (source topic, partition, offset). A message dead-lettered twice (its
+consumer died before committing) is listed and replayed once.
 
 commands:
   list [--limit N]   show the dead messages not yet replayed (default limit 50)
@@ -19,6 +20,11 @@ function preview(value: Buffer | null): string {
   if (value === null) return 'null';
   const text = value.toString('utf8').replace(/\s+/g, ' ');
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+function copiesNote(letters: { copies: number }[]): string {
+  const extra = letters.reduce((sum, l) => sum + l.copies - 1, 0);
+  return extra === 0 ? '' : `; ${extra} repeated ${extra === 1 ? 'copy' : 'copies'} of them on the topic not listed again`;
 }
 
 export async function dlqCommand(context: CommandContext, args: string[]): Promise<number> {
@@ -40,7 +46,7 @@ export async function dlqCommand(context: CommandContext, args: string[]): Promi
         () =>
           letters.length === 0
             ? `no dead messages in ${context.config.kafka.dlqTopic}`
-            : `${table(['dlq offset', 'key', 'reason', 'origin', 'value'], letters.map((l) => [`${l.partition}@${l.offset}`, l.key ?? 'null', l.reason, l.source, preview(l.value)]))}\n(${letters.length} shown)`,
+            : `${table(['dlq offset', 'key', 'reason', 'origin', 'value'], letters.map((l) => [`${l.partition}@${l.offset}`, l.key ?? 'null', l.reason, l.source, preview(l.value)]))}\n(${letters.length} shown${copiesNote(letters)})`,
       );
       return 0;
     }
