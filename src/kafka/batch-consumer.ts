@@ -116,6 +116,7 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
             ? Promise.resolve()
             : writeThroughTemporal(deps, range, rows, heartbeat).then(() => {
                 deps.counters.rowsWritten += rows.length;
+                deps.counters.versionsSuperseded += cut.versions - rows.length;
                 deps.counters.batchesWritten += 1;
               });
           written.catch(() => undefined); // observed in order by commitOldest

@@ -32,6 +32,8 @@ export class PipelineCounters {
   usersFetched = 0;
   usersPublished = 0;
   rowsWritten = 0;
+  /** Older versions of a key dropped from a batch that also held a newer one (they would lose anyway). */
+  versionsSuperseded = 0;
   batchesWritten = 0;
   deadLettered = 0;
   /** Sum over partitions; undefined until first measured. */

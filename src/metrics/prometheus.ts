@@ -18,6 +18,7 @@ export function renderPrometheus(c: PipelineCounters, labels: { topic: string })
     ...counterLines('pipeline_users_fetched_total', 'Users fetched from the source.', c.usersFetched),
     ...counterLines('pipeline_users_published_total', 'Users published to Kafka.', c.usersPublished),
     ...counterLines('pipeline_rows_written_total', 'Rows written to Cassandra by batches this process consumed.', c.rowsWritten),
+    ...counterLines('pipeline_versions_superseded_total', 'Older versions of a key not written because the same batch held a newer one.', c.versionsSuperseded),
     ...counterLines('pipeline_batches_written_total', 'Batches written to Cassandra.', c.batchesWritten),
     ...counterLines('pipeline_dead_letters_total', 'Messages sent to the dead-letter topic.', c.deadLettered),
     ...histogramLines('pipeline_batch_size_records', 'Records per batch written by writeRows.', c.batchSize),

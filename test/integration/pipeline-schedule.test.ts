@@ -95,7 +95,8 @@ describe('pipeline: schedule → Kafka → Cassandra', () => {
 
     const again = await pipeline.startSink();
     await pipeline.waitForDrain();
-    expect(again.counters.rowsWritten).toBe((await pipeline.readTopic(pipeline.config.kafka.topic)).length);
+    // Every record on the topic was written again, but for older versions of a key in the same batch.
+    expect(again.counters.rowsWritten + again.counters.versionsSuperseded).toBe((await pipeline.readTopic(pipeline.config.kafka.topic)).length);
     const ids = await pipeline.cassandraIds();
     expect(ids.sort()).toEqual([...idsAfterFirstRun].sort());
   });
