@@ -6,6 +6,8 @@ import { createKafka } from './kafka/client';
 import { installRuntimeWithMetrics } from './metrics/install-runtime';
 import { PipelineCounters } from './metrics/pipeline-counters';
 import { preparePipeline } from './pipeline/prepare';
+import { pauseOwnSchedule, resumeOwnSchedule } from './schedule/own-schedule';
+import { runSlots } from './schedule/run-slots';
 import { createSourceClient } from './source/client';
 import { startSourceServer } from './source/server';
 import { loadStackSettings } from './stack/settings';
@@ -60,13 +62,17 @@ async function main(): Promise<void> {
   if (metrics.metricsUrl) log(`metrics: ${metrics.metricsUrl} (Prometheus; the Temporal SDK's runtime metrics included)`);
   log(`workers: ingest on task queue ${config.temporal.ingestTaskQueue}, consumer (group ${config.kafka.consumerGroup}) on ${config.temporal.sinkTaskQueue}; Ctrl-C to stop`);
 
-  const stopStatus = showStatus(counters);
+  const notes: StatusNotes = {};
+  const stopStatus = showStatus(counters, notes);
+  void catchUp(temporal, config, notes).catch((error: unknown) => log(`catch-up failed: ${(error as Error).message.split('\n')[0]} (pipeline schedule backfill runs missed slots)`));
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     stopStatus();
-    log(`\n${signal}: finishing the batch in flight and committing its offsets…`);
+    // Paused first, so no slot fires while no worker runs; the next start resumes it and runs what it missed.
+    const paused = await pauseOwnSchedule(temporal, config.schedule.id).catch((error: unknown) => `not paused: ${(error as Error).message.split('\n')[0]}`);
+    log(`\n${signal}: schedule ${config.schedule.id} ${paused === 'paused' ? 'paused until the next npm start' : paused === 'already-paused' ? 'left paused (an operator paused it)' : paused}; finishing the batch in flight and committing its offsets…`);
     await sink.stop();
     await ingest.stop();
     await connection.close();
@@ -81,11 +87,52 @@ async function main(): Promise<void> {
   if (!stopping) throw new Error('a worker stopped unexpectedly');
 }
 
+interface StatusNotes {
+  catchUp?: string;
+  skipped?: string;
+}
+
+/**
+ * Resumes a schedule this command paused when it last stopped, and runs the slots missed meanwhile
+ * through the direct backfill path; an operator's pause stays.
+ */
+async function catchUp(temporal: Client, config: ReturnType<typeof loadPipelineConfig>, notes: StatusNotes): Promise<void> {
+  const { id, intervalMs, usersPerSlot, catchUpMaxGapMs } = config.schedule;
+  const outcome = await resumeOwnSchedule(temporal, { scheduleId: id, intervalMs, maxGapMs: catchUpMaxGapMs });
+  if (outcome.kind === 'running') return;
+  if (outcome.kind === 'operator-paused') {
+    log(`schedule ${id} is paused by an operator (${outcome.note || 'no note'}): left paused; npx pipeline schedule unpause resumes it`);
+    return;
+  }
+  const gap = `${outcome.pausedAt.toISOString()} to now`;
+  if (outcome.skipped) {
+    notes.skipped = `skipped ${outcome.skipped.count} slots older than CATCH_UP_MAX_GAP`;
+    log(`catch-up: ${outcome.skipped.count} slots from ${outcome.skipped.from.toISOString()} to ${outcome.skipped.to.toISOString()} are older than CATCH_UP_MAX_GAP (${catchUpMaxGapMs / 1000} s) and were skipped; npx pipeline schedule backfill --from ${outcome.skipped.from.toISOString()} --to ${outcome.skipped.to.toISOString()} runs them`);
+  }
+  log(`schedule ${id} resumed; running the ${outcome.slots.length} slot(s) missed while stopped (${gap})`);
+  if (outcome.slots.length === 0) return;
+  notes.catchUp = `catch-up 0/${outcome.slots.length}`;
+  const result = await runSlots(temporal, {
+    scheduleId: id,
+    taskQueue: config.temporal.ingestTaskQueue,
+    usersPerSlot,
+    slots: outcome.slots,
+    rerun: 'failed-only',
+    onProgress: ({ done, total }) => (notes.catchUp = `catch-up ${done}/${total}`),
+  });
+  notes.catchUp = undefined;
+  log(`catch-up done: ${result.completed}/${outcome.slots.length} missed slots completed${result.failed ? `, ${result.failed} failed (see the Web UI)` : ''}`);
+}
+
 /** A status line refreshed every second on a terminal, or a line every 10 s in a log. */
-function showStatus(counters: PipelineCounters): () => void {
+function showStatus(counters: PipelineCounters, notes: StatusNotes): () => void {
   const interactive = process.stdout.isTTY === true;
   const render = () =>
-    `slots ${counters.slotsRun} · fetched ${counters.usersFetched} · published ${counters.usersPublished} · written ${counters.rowsWritten} (${counters.batchesWritten} batches) · DLQ ${counters.deadLettered} · lag ${counters.consumerLag ?? '?'}`;
+    [
+      `slots ${counters.slotsRun} · fetched ${counters.usersFetched} · published ${counters.usersPublished} · written ${counters.rowsWritten} (${counters.batchesWritten} batches) · DLQ ${counters.deadLettered} · lag ${counters.consumerLag ?? '?'}`,
+      ...(notes.catchUp ? [notes.catchUp] : []),
+      ...(notes.skipped ? [notes.skipped] : []),
+    ].join(' · ');
   const timer = setInterval(() => {
     if (interactive) process.stdout.write(`\r\x1b[2K${render()}`);
     else console.log(render());

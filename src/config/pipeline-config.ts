@@ -94,6 +94,12 @@ const PipelineEnvSchema = z.object({
   SCHEDULE_ID: z.string().regex(/^[a-zA-Z0-9._-]{1,100}$/, 'letters, digits, ".", "_" or "-"').default('random-names'),
   SCHEDULE_INTERVAL: duration.pipe(z.number().min(1000, 'at least 1s')).default(parseDurationMs('10s')),
   USERS_PER_SLOT: positiveInt(5000).default(1),
+  /** `npm start`: the longest stretch of slots missed while it was stopped that the next start runs. */
+  CATCH_UP_MAX_GAP: duration.default(parseDurationMs('1h')),
+
+  /** The Temporal SDK's messages at this level and above; stack traces only at debug. */
+  LOG_LEVEL: z.string().transform((value) => value.toUpperCase()).pipe(z.enum(['ERROR', 'WARN', 'INFO', 'DEBUG'])).default('WARN'),
+  LOG_FORMAT: z.enum(['text', 'json']).default('text'),
 
   METRICS_PORT: z.coerce.number().int().min(0).max(65534).default(9464),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -150,10 +156,11 @@ export interface PipelineConfig {
   };
   /** `undefined` means the project's own randomuser-compatible server, started locally. */
   source: { url?: string; timeoutMs: number; maxResponseBytes: number; localServerPort: number };
-  schedule: { id: string; intervalMs: number; usersPerSlot: number };
+  schedule: { id: string; intervalMs: number; usersPerSlot: number; catchUpMaxGapMs: number };
   batch: { maxRecords: number; maxWaitMs: number };
   /** Port 0 turns the endpoint off; the Temporal SDK's own metrics use port + 1 on loopback. */
   metrics: { port: number; host: string };
+  log: { level: 'ERROR' | 'WARN' | 'INFO' | 'DEBUG'; format: 'text' | 'json' };
 }
 
 export function parseDurationMs(text: string): number {
@@ -227,9 +234,10 @@ export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env, readPem
       ...(e.CASSANDRA_TTL !== undefined ? { ttlSeconds: e.CASSANDRA_TTL } : {}),
     },
     source: { url: e.SOURCE_URL, timeoutMs: e.SOURCE_TIMEOUT, maxResponseBytes: e.SOURCE_MAX_RESPONSE_BYTES, localServerPort: e.SOURCE_SERVER_PORT },
-    schedule: { id: e.SCHEDULE_ID, intervalMs: e.SCHEDULE_INTERVAL, usersPerSlot: e.USERS_PER_SLOT },
+    schedule: { id: e.SCHEDULE_ID, intervalMs: e.SCHEDULE_INTERVAL, usersPerSlot: e.USERS_PER_SLOT, catchUpMaxGapMs: e.CATCH_UP_MAX_GAP },
     batch: { maxRecords: e.BATCH_MAX_RECORDS, maxWaitMs: e.BATCH_MAX_WAIT },
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
   };
 }
 

@@ -1,17 +1,18 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
+import { PipelineLogger } from '../logging/pipeline-logger';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { startMetricsServer } from './metrics-server';
 import type { PipelineCounters } from './pipeline-counters';
 
 /**
- * Installs the Temporal worker runtime once per process (warnings and errors only), exporting the
+ * Installs the Temporal worker runtime once per process (its messages through PipelineLogger at LOG_LEVEL), exporting the
  * SDK's metrics on loopback at METRICS_PORT + 1, and serves METRICS_PORT with ours and the SDK's.
  */
 export async function installRuntimeWithMetrics(config: PipelineConfig, counters: PipelineCounters): Promise<{ metricsUrl?: string; close(): Promise<void> }> {
   const { port, host } = config.metrics;
   const sdkAddress = port > 0 ? `127.0.0.1:${port + 1}` : undefined;
   Runtime.install({
-    logger: new DefaultLogger('WARN'),
+    logger: new PipelineLogger({ level: config.log.level, format: config.log.format }),
     ...(sdkAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: sdkAddress } } } } : {}),
   });
   if (port === 0) return { close: async () => {} };

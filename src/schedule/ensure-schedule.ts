@@ -12,11 +12,17 @@ export interface SlotScheduleSettings {
 
 /**
  * Slots are independent and idempotent (seeded by slot time), so runs may overlap (ALLOW_ALL): a slow
- * slot never delays or drops the next one, and a backfill runs its slots side by side. The 5-minute
- * catch-up window covers a server restart or a deploy; older misses are a job for backfill.
+ * slot never delays or drops the next one, and a backfill runs its slots side by side.
+ *
+ * Sized so that an absence of up to an hour loses nothing (docs/ARCHITECTURE.md, "Stopping"): a slot
+ * started while no ingest worker polls waits on its task queue for up to SLOT_WORKFLOW_TIMEOUT and runs
+ * when a worker returns (a deploy, a crash and restart); slots the scheduler itself missed while the
+ * Temporal server was down are taken when it returns, within the catch-up window. Older misses are a
+ * job for backfill.
  */
-export const SLOT_POLICIES = { overlap: ScheduleOverlapPolicy.ALLOW_ALL, catchupWindow: '5 minutes' } as const;
-export const SLOT_WORKFLOW_TIMEOUT = '5 minutes';
+export const SLOT_POLICIES = { overlap: ScheduleOverlapPolicy.ALLOW_ALL, catchupWindow: '1 hour' } as const;
+export const SLOT_WORKFLOW_TIMEOUT = '1 hour';
+const HOUR_MS = 3_600_000;
 
 export function desiredSchedule(settings: SlotScheduleSettings): ScheduleOptions {
   const input: IngestSlotInput = { scheduleId: settings.scheduleId, usersPerSlot: settings.usersPerSlot };
@@ -48,7 +54,9 @@ export function matchesSettings(description: ScheduleDescription, settings: Slot
     action.workflowType === 'ingestSlot' &&
     action.taskQueue === settings.taskQueue &&
     JSON.stringify(args?.[0]) === JSON.stringify({ scheduleId: settings.scheduleId, usersPerSlot: settings.usersPerSlot }) &&
-    description.policies.overlap === SLOT_POLICIES.overlap
+    description.policies.overlap === SLOT_POLICIES.overlap &&
+    Number(description.policies.catchupWindow) === HOUR_MS &&
+    Number(action.workflowExecutionTimeout) === HOUR_MS
   );
 }
 

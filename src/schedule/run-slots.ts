@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { IngestSlotInput } from '../workflows/ingest-slot';
 import { SLOT_WORKFLOW_TIMEOUT } from './ensure-schedule';
 
@@ -17,6 +17,8 @@ export interface RunSlotsOptions {
   /** false: start every slot's workflow and return without waiting for them. */
   wait?: boolean;
   onProgress?: (progress: { done: number; failed: number; total: number }) => void;
+  /** 'failed-only': a slot whose workflow already completed is not run again (counted as completed). */
+  rerun?: 'always' | 'failed-only';
 }
 
 /**
@@ -33,13 +35,23 @@ export async function runSlots(temporal: Client, options: RunSlotsOptions): Prom
   let failed = 0;
   const runOne = async (slot: Date) => {
     const input: IngestSlotInput = { scheduleId: options.scheduleId, usersPerSlot: options.usersPerSlot, slotTime: slot.toISOString() };
-    const handle = await temporal.workflow.start('ingestSlot', {
-      taskQueue: options.taskQueue,
-      workflowId: slotWorkflowId(options.scheduleId, slot),
-      args: [input],
-      workflowExecutionTimeout: SLOT_WORKFLOW_TIMEOUT,
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
+    let handle;
+    try {
+      handle = await temporal.workflow.start('ingestSlot', {
+        taskQueue: options.taskQueue,
+        workflowId: slotWorkflowId(options.scheduleId, slot),
+        args: [input],
+        workflowExecutionTimeout: SLOT_WORKFLOW_TIMEOUT,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        ...(options.rerun === 'failed-only' ? { workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' as const } : {}),
+      });
+    } catch (error) {
+      // Only with 'failed-only': the slot already completed, which is what was asked.
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      completed += 1;
+      options.onProgress?.({ done: completed + failed, failed, total: options.slots.length });
+      return;
+    }
     if (options.wait === false) return;
     try {
       await handle.result();

@@ -1,3 +1,4 @@
+import { slotsBetween } from '../../schedule/catch-up';
 import { ScheduleNotFoundError, WorkflowNotFoundError, type Client, type ScheduleDescription } from '@temporalio/client';
 import { ensureSchedule } from '../../schedule/ensure-schedule';
 import { runSlots } from '../../schedule/run-slots';
@@ -203,13 +204,6 @@ async function backfillDirect(context: CommandContext, description: ScheduleDesc
     `${process.stdout.isTTY ? '\n' : ''}backfill done: ${completed}/${slots.length} slots completed${failed ? `, ${failed} failed (see the Web UI)` : ''} in ${seconds.toFixed(1)} s`,
   );
   return failed > 0 ? 1 : 0;
-}
-
-/** The slot times an interval schedule has in [from, to] (a backfill's range): multiples of the interval since the epoch. */
-export function slotsBetween(from: Date, to: Date, intervalMs: number): Date[] {
-  const slots: Date[] = [];
-  for (let t = Math.ceil(from.getTime() / intervalMs) * intervalMs; t <= to.getTime(); t += intervalMs) slots.push(new Date(t));
-  return slots;
 }
 
 async function backfill(context: CommandContext, args: string[]): Promise<number> {

@@ -3,6 +3,7 @@ import { consumerLag, type PartitionLag } from '../../kafka/consumer-lag';
 import type { CommandContext } from '../context';
 import { formatAgo, formatTime, table } from '../output';
 import { parseCommandArgs, parseDurationOption } from '../usage';
+import { slotHealth, type SlotHealth } from '../../schedule/slot-health';
 import { describeSchedule, type ScheduleSummary } from './schedule';
 
 export const STATUS_HELP = `usage: pipeline status [--watch] [--every DURATION] [--json]
@@ -18,11 +19,13 @@ type Section<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export interface PipelineStatus {
   at: string;
+  ingestTaskQueue: string;
   schedule: Section<ScheduleSummary>;
   consumer: Section<{ group: string; topic: string; partitions: PartitionLag[]; totalLag: number }>;
   deadLetters: Section<{ topic: string; depth: number }>;
   rows: Section<{ table: string; count: number; method: string }>;
   pollers: Section<{ taskQueue: string; kind: string; identity: string; lastAccess: string | null }[]>;
+  slots: Section<SlotHealth>;
 }
 
 async function section<T>(service: string, load: () => Promise<T>): Promise<Section<T>> {
@@ -72,7 +75,7 @@ export async function collectStatus(context: CommandContext): Promise<PipelineSt
     }
   };
   const kafka = section('kafka', kafkaSections);
-  const [schedule, kafkaResult, rows, pollers] = await Promise.all([
+  const [schedule, kafkaResult, rows, pollers, slots] = await Promise.all([
     section('temporal', async () => describeSchedule(await context.temporal(), config.schedule.id)),
     kafka,
     section('cassandra', async () => countRows(await context.cassandra(), config.cassandra.keyspace, config.cassandra.table)),
@@ -90,9 +93,11 @@ export async function collectStatus(context: CommandContext): Promise<PipelineSt
       }
       return list;
     }),
+    section('temporal', async () => slotHealth(await context.temporal(), config.temporal.ingestTaskQueue)),
   ]);
   return {
     at: new Date().toISOString(),
+    ingestTaskQueue: config.temporal.ingestTaskQueue,
     schedule,
     consumer: kafkaResult.ok
       ? { ok: true, value: { group: config.kafka.consumerGroup, topic: config.kafka.topic, partitions: kafkaResult.value.lag, totalLag: kafkaResult.value.lag.reduce((s, p) => s + p.lag, 0) } }
@@ -100,6 +105,7 @@ export async function collectStatus(context: CommandContext): Promise<PipelineSt
     deadLetters: kafkaResult.ok ? { ok: true, value: { topic: config.kafka.dlqTopic, depth: kafkaResult.value.dlqDepth } } : kafkaResult,
     rows,
     pollers,
+    slots,
   };
 }
 
@@ -127,7 +133,24 @@ export function renderStatus(s: PipelineStatus): string {
     if (s.pollers.value.length === 0) out.push('workers    no worker is polling the task queues');
     else out.push(table(['task queue', 'kind', 'worker', 'last poll'], s.pollers.value.map((p) => [p.taskQueue, p.kind, p.identity, p.lastAccess ? formatAgo(new Date(p.lastAccess)) : '-'])).replace(/^/gm, '           ').replace(/^ {11}/, 'workers    '));
   } else out.push(`workers    ${s.pollers.error}`);
+  out.push(...renderSlots(s));
   return out.join('\n');
+}
+
+/** Slots waiting for a worker, and slots that never completed with the command that runs them again. */
+function renderSlots(s: PipelineStatus): string[] {
+  if (!s.slots.ok) return [`slots      ${s.slots.error}`];
+  const { open, missed, missedFrom, missedTo } = s.slots.value;
+  // The server lists a poller for minutes after its last poll; a live worker polls at least every ~60 s.
+  const ingestPolling = s.pollers.ok && s.pollers.value.some((p) => p.kind === 'workflow' && p.taskQueue === s.ingestTaskQueue && p.lastAccess !== null && Date.parse(s.at) - Date.parse(p.lastAccess) < 75_000);
+  const out: string[] = [];
+  if (open > 0 && s.pollers.ok && !ingestPolling) out.push(`slots      no ingest worker polling; ${open} slot(s) waiting (they run when one starts, within an hour of firing)`);
+  else out.push(`slots      ${open} running`);
+  if (missed > 0) {
+    out.push(`           ${missed} slot(s) timed out or failed, from ${formatTime(new Date(missedFrom!))} to ${formatTime(new Date(missedTo!))}; runs them again:`);
+    out.push(`           npx pipeline schedule backfill --from ${missedFrom} --to ${missedTo}`);
+  }
+  return out;
 }
 
 export async function statusCommand(context: CommandContext, args: string[]): Promise<number> {

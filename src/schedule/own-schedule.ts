@@ -1,0 +1,34 @@
+import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import { catchUpPlan, ownPauseNote, ownPauseTime, type CatchUpPlan } from './catch-up';
+
+export type ResumeOutcome =
+  | { kind: 'running' }
+  | { kind: 'operator-paused'; note: string }
+  | ({ kind: 'resumed'; pausedAt: Date } & CatchUpPlan);
+
+/**
+ * At the start of `npm start`: a schedule it paused itself is resumed, and the slots missed since are
+ * planned (the newest `maxGapMs` of them); a schedule an operator paused stays paused.
+ */
+export async function resumeOwnSchedule(temporal: Client, settings: { scheduleId: string; intervalMs: number; maxGapMs: number }, now = new Date()): Promise<ResumeOutcome> {
+  const handle = temporal.schedule.getHandle(settings.scheduleId);
+  const { state } = await handle.describe();
+  if (!state.paused) return { kind: 'running' };
+  const pausedAt = ownPauseTime(state.note);
+  if (!pausedAt) return { kind: 'operator-paused', note: state.note ?? '' };
+  await handle.unpause(`resumed by npm start at ${now.toISOString()}, after a stop since ${pausedAt.toISOString()}`);
+  return { kind: 'resumed', pausedAt, ...catchUpPlan({ pausedAt, now, intervalMs: settings.intervalMs, maxGapMs: settings.maxGapMs }) };
+}
+
+/** On stopping `npm start`: pauses the schedule with its own note, unless it is paused already (or gone). */
+export async function pauseOwnSchedule(temporal: Client, scheduleId: string, now = new Date()): Promise<'paused' | 'already-paused' | 'no-schedule'> {
+  const handle = temporal.schedule.getHandle(scheduleId);
+  try {
+    if ((await handle.describe()).state.paused) return 'already-paused';
+    await handle.pause(ownPauseNote(now));
+    return 'paused';
+  } catch (error) {
+    if (error instanceof ScheduleNotFoundError) return 'no-schedule';
+    throw error;
+  }
+}
