@@ -30,12 +30,15 @@ function errorOf(meta: LogMetadata | undefined): Error | undefined {
   return error instanceof Error ? error : undefined;
 }
 
-/** The innermost cause's message: what the activity itself threw, not the SDK's wrapping. */
+/**
+ * The innermost cause's message: what the activity itself threw, not the SDK's wrapping. URLs lose
+ * their query (a slot's seed), so the same failure of every slot reads as one reason.
+ */
 function reasonOf(error: Error): string {
   let current: unknown = error;
   while (current instanceof Error && current.cause instanceof Error) current = current.cause;
   const e = current as Error;
-  return firstLine(e.message || e.name);
+  return firstLine(e.message || e.name).replace(/(https?:\/\/[^\s?#]+)[?#][^\s:]*/g, '$1');
 }
 
 const time = (d: Date) => d.toISOString().slice(11, 19);

@@ -5,7 +5,9 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { waitFor } from '../../src/bench/isolated-pipeline';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const ENTRY = { ingest: 'src/workers/ingest-worker.ts', consumer: 'src/workers/consumer-worker.ts' } as const;
+const ENTRY = { ingest: 'src/workers/ingest-worker.ts', consumer: 'src/workers/consumer-worker.ts', 'npm start': 'src/main.ts' } as const;
+/** The line each prints once it runs. */
+const READY: Record<keyof typeof ENTRY, string> = { ingest: 'ingest worker running', consumer: 'consumer worker running', 'npm start': 'Ctrl-C to stop' };
 
 let bundle: Promise<string> | undefined;
 
@@ -63,7 +65,7 @@ export class WorkerProcess {
     const worker = await WorkerProcess.spawn(kind, env);
     const outcome = await waitFor(`the ${kind} worker to start`, async () => {
       if (worker.exit) return 'exited';
-      return worker.lines.some((line) => line.includes(`${kind} worker running`)) && 'running';
+      return worker.lines.some((line) => line.includes(READY[kind])) && 'running';
     }, 120_000, 100);
     if (outcome === 'exited') throw new Error(`the ${kind} worker exited at start: ${worker.lines.slice(-3).join(' | ')}`);
     return worker;
@@ -88,11 +90,11 @@ export class WorkerProcess {
     await this.exited;
   }
 
-  /** SIGTERM, as an operator stopping it; resolves with its exit code (0 when it drained cleanly). */
-  async stop(timeoutMs = 60_000): Promise<number | null> {
+  /** SIGTERM (or Ctrl-C's SIGINT), as an operator stopping it; resolves with its exit code (0 when it drained cleanly). */
+  async stop(timeoutMs = 60_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (!this.exit) {
       this.killedByTest = true;
-      this.child.kill('SIGTERM');
+      this.child.kill(signal);
       const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
       await this.exited;
       clearTimeout(timer);

@@ -62,6 +62,15 @@ describe('PipelineLogger', () => {
     expect(lines.join('\n')).not.toContain('    at ');
   });
 
+  it('reads the same failure of different slots as one reason (a URL\'s query differs per slot)', () => {
+    const { lines, logger } = setup();
+    for (const seed of ['a@1', 'b@2', 'c@3']) {
+      logger.warn('Activity failed', { activityType: 'fetchUsers', workflowId: seed, error: ApplicationFailure.retryable(`could not get an answer from random user API at http://127.0.0.1:9/api/?results=3&seed=${seed}&page=1: ECONNREFUSED`, 'SourceNetworkError') });
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('at http://127.0.0.1:9/api/: ECONNREFUSED');
+  });
+
   it('says a new reason at once', () => {
     const { lines, logger } = setup();
     logger.warn('Activity failed', { activityType: 'fetchUsers', workflowId: 'w', error: sourceDown() });
