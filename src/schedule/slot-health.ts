@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 export interface SlotHealth {
   /** Slot workflows started and not closed: running, or waiting for an ingest worker. */
   open: number;
-  /** Slot workflows that ended TimedOut or Failed, with the range of their slot times. */
+  /** Slots whose latest run ended TimedOut or Failed (not run again since), with the range of their slot times. */
   missed: number;
   missedFrom: string | null;
   missedTo: string | null;
@@ -15,11 +15,18 @@ const SLOT_TIME = /-(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z)$/;
 export async function slotHealth(temporal: Client, ingestTaskQueue: string): Promise<SlotHealth> {
   const base = `WorkflowType = 'ingestSlot' AND TaskQueue = '${ingestTaskQueue}'`;
   const open = (await temporal.workflow.count(`${base} AND ExecutionStatus = 'Running'`)).count;
-  const times: string[] = [];
+  const missedIds = new Set<string>();
   for await (const execution of temporal.workflow.list({ query: `${base} AND (ExecutionStatus = 'TimedOut' OR ExecutionStatus = 'Failed')` })) {
-    const match = SLOT_TIME.exec(execution.workflowId);
+    missedIds.add(execution.workflowId);
+    if (missedIds.size >= 1000) break;
+  }
+  const times: string[] = [];
+  for (const workflowId of missedIds) {
+    // A slot run again since (a backfill, a catch-up) is repaired: only its latest run counts.
+    const latest = await temporal.workflow.getHandle(workflowId).describe();
+    if (latest.status.name !== 'TIMED_OUT' && latest.status.name !== 'FAILED') continue;
+    const match = SLOT_TIME.exec(workflowId);
     if (match) times.push(new Date(match[1]!).toISOString());
-    if (times.length >= 10_000) break;
   }
   times.sort();
   return { open, missed: times.length, missedFrom: times[0] ?? null, missedTo: times[times.length - 1] ?? null };
