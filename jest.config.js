@@ -1,16 +1,27 @@
-/** Unit tests run on their own; integration tests share one local stack brought up by the global setup. */
-module.exports = {
+/**
+ * Two projects: `unit` needs no server and runs in seconds (`npm run test:unit`); `integration` talks to
+ * the real local stack, which its global setup brings up. `npm test` runs both.
+ */
+const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  // The soak runs for minutes on its own: npm run test:soak (jest.soak.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/soak/'],
-  globalSetup: '<rootDir>/test/setup/global-setup.ts',
-  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   setupFiles: ['<rootDir>/test/setup/quiet-logs.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', {}] },
+};
+
+module.exports = {
   testTimeout: 120000,
   // Temporal's native runtime can outlive the last worker by a few seconds; never let CI wait on it.
   forceExit: true,
-  transform: { '^.+\\.ts$': ['ts-jest', {}] },
+  projects: [
+    { ...common, displayName: 'unit', roots: ['<rootDir>/test/unit'], testMatch: ['**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      roots: ['<rootDir>/test/integration'],
+      testMatch: ['**/*.test.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+    },
+  ],
 };

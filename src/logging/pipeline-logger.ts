@@ -55,6 +55,8 @@ export class PipelineLogger implements Logger {
   private readonly now: () => Date;
   private readonly repeatEveryMs: number;
   private readonly failing = new Map<string, FailureSeries>();
+  /** Other messages, by their text with numbers blanked: when last said, and how many alike since. */
+  private readonly recent = new Map<string, { at: number; since: Date; alike: number }>();
 
   constructor(private readonly options: PipelineLoggerOptions) {
     this.threshold = ORDER[options.level];
@@ -71,7 +73,18 @@ export class PipelineLogger implements Logger {
     const error = errorOf(meta);
     const detail = error ? `: ${error.name}: ${firstLine(error.message)}` : '';
     const stack = error?.stack && this.threshold <= ORDER.DEBUG ? `\n${error.stack}` : '';
-    this.emit(level, `${message}${detail}${stack}`, meta);
+    const text = `${firstLine(message)}${detail}`;
+    // The same message again (a retry loop's) is said at most once per window, with how many were alike.
+    const key = `${level}|${text.replace(/\d+/g, '#')}`;
+    const now = this.now();
+    const seen = this.recent.get(key);
+    if (seen && now.getTime() - seen.at < this.repeatEveryMs) {
+      seen.alike += 1;
+      return;
+    }
+    this.recent.set(key, { at: now.getTime(), since: now, alike: 0 });
+    const alike = seen && seen.alike > 0 ? ` (${seen.alike} more like it since ${time(seen.since)})` : '';
+    this.emit(level, `${text}${alike}${stack}`, meta);
   }
 
   trace(message: string, meta?: LogMetadata): void {

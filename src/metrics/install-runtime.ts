@@ -13,7 +13,12 @@ export async function installRuntimeWithMetrics(config: PipelineConfig, counters
   const sdkAddress = port > 0 ? `127.0.0.1:${port + 1}` : undefined;
   Runtime.install({
     logger: new PipelineLogger({ level: config.log.level, format: config.log.format }),
-    ...(sdkAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: sdkAddress } } } } : {}),
+    telemetryOptions: {
+      // The SDK's native core logs (e.g. its own gRPC retries while Temporal is down) go through the same
+      // logger, instead of straight to stderr with a line per retry.
+      logging: { filter: { core: config.log.level === 'DEBUG' ? 'DEBUG' : 'WARN', other: 'ERROR' }, forward: {} },
+      ...(sdkAddress ? { metrics: { prometheus: { bindAddress: sdkAddress } } } : {}),
+    },
   });
   if (port === 0) return { close: async () => {} };
   const server = await startMetricsServer({ port, host, counters, topic: config.kafka.topic, sdkMetricsUrl: `http://${sdkAddress}/metrics` });

@@ -79,6 +79,18 @@ describe('PipelineLogger', () => {
     expect(lines[1]).toContain('HTTP 503');
   });
 
+  it('says a repeated message (the SDK\'s own retries while Temporal is down) once per 30 s, counting the rest', () => {
+    const { lines, logger, advance } = setup();
+    for (let i = 1; i <= 40; i++) {
+      logger.error(`gRPC call poll_activity_task_queue retried ${i} times`, { sdkComponent: 'core' });
+      advance(1000);
+    }
+    expect(lines).toEqual([
+      '23:05:20 ERROR gRPC call poll_activity_task_queue retried 1 times',
+      '23:05:50 ERROR gRPC call poll_activity_task_queue retried 31 times (29 more like it since 23:05:20)',
+    ]);
+  });
+
   it('keeps stack traces for DEBUG, and other messages to one line at WARN', () => {
     const quiet = setup('WARN');
     quiet.logger.warn('Worker failed to poll', { error: new Error('connection reset\nsecond line') });

@@ -56,9 +56,9 @@ const WORKERS = ['ingest', 'consumer'];
 /** Variables a pipeline container may set beyond the app's own: the runtime's, never the app's. */
 const STANDARD_VARIABLES = new Set(['NODE_ENV', 'NODE_OPTIONS', 'TZ']);
 /** The app requires none, but in compose these must point at the compose servers and the public API. */
-const REQUIRED_IN_COMPOSE = ['TEMPORAL_ADDRESS', 'KAFKA_BROKERS', 'CASSANDRA_CONTACT_POINTS', 'CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'CASSANDRA_WRITE_CONSISTENCY', 'CASSANDRA_TTL', 'SOURCE_URL'];
+const REQUIRED_IN_COMPOSE = ['TEMPORAL_ADDRESS', 'KAFKA_BROKERS', 'CASSANDRA_CONTACT_POINTS', 'CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'CASSANDRA_WRITE_CONSISTENCY', 'SOURCE_URL'];
 /** Settings compose deliberately sets to something else than the app's default; all others must equal it. */
-const COMPOSE_OVERRIDES = new Set([...REQUIRED_IN_COMPOSE, 'KAFKA_REPLICATION_FACTOR']);
+const COMPOSE_OVERRIDES = new Set([...REQUIRED_IN_COMPOSE, 'KAFKA_REPLICATION_FACTOR', 'CASSANDRA_TTL']);
 
 function environmentOf(service: Service): Record<string, string> {
   const env: Record<string, string> = {};
