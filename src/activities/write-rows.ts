@@ -5,25 +5,8 @@ import type { BoundRow } from '../cassandra/bound-row';
 import { WRITE_PROFILE } from '../cassandra/client';
 import { upsertStatement } from '../cassandra/upsert-statement';
 import { cutBatch } from '../sink/cut-batch';
-import type { BatchHandoff } from './batch-handoff';
-
-/** A batch as it travels through Temporal: where its rows are on Kafka and what they were, not the rows themselves. */
-export interface BatchRef {
-  batchId: string;
-  topic: string;
-  partition: number;
-  firstOffset: string;
-  lastOffset: string;
-  /** Digest of the batch's messages (sink/batch-digest.ts); absent in batches cut before it existed. */
-  digest?: string;
-  /** Write time (µs) the partition had reached before the batch's first message (sink/write-time.ts). */
-  writeTimeBefore?: number;
-}
-
-/** Raised when the rows of a batch are not held by the process whose activity worker got the task. */
-export const ROWS_NOT_HELD = 'RowsNotHeldHere';
-/** Raised when the batch's offsets now hold other messages than it did: the records it held are gone. */
-export const BATCH_NOT_ON_KAFKA = 'BatchNoLongerOnKafka';
+import { BATCH_NOT_ON_KAFKA, ROWS_NOT_HELD, type BatchRef } from '../contracts/sink';
+import type { BatchHandoff } from '../sink/batch-handoff';
 
 export interface SinkActivityDeps {
   cassandra: Client;

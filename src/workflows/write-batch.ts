@@ -1,25 +1,12 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, TimeoutFailure, type RetryPolicy } from '@temporalio/workflow';
-import type { BatchRef, SinkActivities } from '../activities/write-rows';
+import type { SinkActivities } from '../activities/write-rows';
+import { ROWS_NOT_HELD, type BatchRef, type SinkBatch, type SinkBatchResult } from '../contracts/sink';
 
-/** One batch of one Kafka partition, as the consumer worker cut it: a reference, its rows stay with the consumer. */
-export interface SinkBatch extends BatchRef {
-  /** Rows to write: the last version of each key in the batch. */
-  rowCount: number;
-  /** Task queue of the process that holds the rows (its own activity worker). */
-  holderTaskQueue: string;
-}
-
-export interface SinkBatchResult {
-  written: number;
-  topic: string;
-  partition: number;
-  firstOffset: string;
-  lastOffset: string;
-}
+export type { SinkBatch, SinkBatchResult } from '../contracts/sink';
 
 // No attempt limit: while Cassandra is down the batch waits here, visibly retrying, and the
 // consumer holds its partition instead of piling up messages in memory.
-const RETRY: RetryPolicy = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: ['RowsNotHeldHere'] };
+const RETRY: RetryPolicy = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: [ROWS_NOT_HELD] };
 
 // The workers heartbeat every second, so a write whose worker died is retried after 5 s.
 const { writeRowsFromKafka } = proxyActivities<SinkActivities>({ startToCloseTimeout: '2 minutes', heartbeatTimeout: '5 seconds', retry: RETRY });
@@ -45,7 +32,7 @@ export async function writeBatch(batch: SinkBatch): Promise<SinkBatchResult> {
     written = await writeRows(ref);
   } catch (error) {
     const cause = error instanceof ActivityFailure ? error.cause : undefined;
-    const holderGone = cause instanceof TimeoutFailure || (cause instanceof ApplicationFailure && cause.type === 'RowsNotHeldHere');
+    const holderGone = cause instanceof TimeoutFailure || (cause instanceof ApplicationFailure && cause.type === ROWS_NOT_HELD);
     if (!holderGone) throw error;
     written = await writeRowsFromKafka(ref);
   }

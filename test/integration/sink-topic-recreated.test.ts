@@ -1,5 +1,5 @@
 import { IsolatedPipeline, waitFor } from '../../src/bench/isolated-pipeline';
-import { parseBatchWorkflowId } from '../../src/workflows/batch-id';
+import { parseBatchWorkflowId } from '../../src/sink/batch-id';
 import { checkLastVersionWins, publish, recordFigures, versionedUsers, versionOf } from '../support/versions';
 
 /**

@@ -1,7 +1,8 @@
 import type { Client } from 'cassandra-driver';
 import type { KafkaMessage } from 'kafkajs';
-import { BatchHandoff } from '../../src/activities/batch-handoff';
-import { BATCH_NOT_ON_KAFKA, createSinkActivities } from '../../src/activities/write-rows';
+import { BatchHandoff } from '../../src/sink/batch-handoff';
+import { createSinkActivities } from '../../src/activities/write-rows';
+import { BATCH_NOT_ON_KAFKA } from '../../src/contracts/sink';
 import { applySchema } from '../../src/cassandra/apply-schema';
 import { createCassandraClient } from '../../src/cassandra/client';
 import { loadPipelineConfig, type PipelineConfig } from '../../src/config/pipeline-config';

@@ -1,6 +1,7 @@
 import { policies, type ClientOptions } from 'cassandra-driver';
-import { BatchHandoff } from '../../src/activities/batch-handoff';
-import { createSinkActivities, ROWS_NOT_HELD } from '../../src/activities/write-rows';
+import { BatchHandoff } from '../../src/sink/batch-handoff';
+import { createSinkActivities } from '../../src/activities/write-rows';
+import { ROWS_NOT_HELD } from '../../src/contracts/sink';
 import { createKafka } from '../../src/kafka/client';
 import { readPartitionRange } from '../../src/kafka/read-range';
 import { applySchema } from '../../src/cassandra/apply-schema';

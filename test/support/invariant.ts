@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IsolatedPipeline } from '../../src/bench/isolated-pipeline';
-import { parseBatchWorkflowId } from '../../src/workflows/batch-id';
+import { parseBatchWorkflowId } from '../../src/sink/batch-id';
 import type { IngestSlotResult } from '../../src/workflows/ingest-slot';
 
 export interface InvariantReport {

@@ -4,7 +4,7 @@ import { cqlStatements, CQL_DIR } from '../../src/cassandra/apply-schema';
 import { toDeadLetter } from '../../src/kafka/dead-letter';
 import { desiredSchedule, matchesSettings } from '../../src/schedule/ensure-schedule';
 import { distinctDeadLetters, originKey } from '../../src/kafka/dead-letter-queue';
-import { batchWorkflowId, parseBatchWorkflowId } from '../../src/workflows/batch-id';
+import { batchWorkflowId, parseBatchWorkflowId } from '../../src/sink/batch-id';
 import { upsertStatement } from '../../src/cassandra/upsert-statement';
 import { USER_ROW_COLUMNS as ROW_COLUMNS } from '../../src/record/user-row';
 import type { ScheduleDescription } from '@temporalio/client';

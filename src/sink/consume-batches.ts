@@ -3,14 +3,14 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { PipelineConfig } from '../config/pipeline-config';
 import type { PipelineCounters } from '../metrics/pipeline-counters';
-import type { BatchHandoff } from '../activities/batch-handoff';
+import type { SinkBatch, SinkBatchResult } from '../contracts/sink';
+import { createProducer } from '../kafka/client';
+import { toDeadLetter } from '../kafka/dead-letter';
+import type { BatchHandoff } from './batch-handoff';
 import type { BoundRow } from '../cassandra/bound-row';
-import { cutBatch } from '../sink/cut-batch';
-import { writeTimeFromMetadata, writeTimeMetadata } from '../sink/write-time';
-import { batchWorkflowId } from '../workflows/batch-id';
-import type { SinkBatch, SinkBatchResult } from '../workflows/write-batch';
-import { createProducer } from './client';
-import { toDeadLetter } from './dead-letter';
+import { batchWorkflowId } from './batch-id';
+import { cutBatch } from './cut-batch';
+import { writeTimeFromMetadata, writeTimeMetadata } from './write-time';
 
 export interface BatchConsumerDeps {
   kafka: Kafka;

@@ -1,0 +1,39 @@
+/**
+ * The shapes that cross the workflow boundary on the sink's side: what the consumer starts a
+ * `writeBatch` workflow with, what it returns, and the failure types its activities raise. Plain data,
+ * no driver: the workflow bundle, the activities and the consumer loop all import it.
+ */
+
+/** A batch as it travels through Temporal: where its rows are on Kafka and what they were, not the rows themselves. */
+export interface BatchRef {
+  batchId: string;
+  topic: string;
+  partition: number;
+  firstOffset: string;
+  lastOffset: string;
+  /** Digest of the batch's messages (sink/batch-digest.ts); absent in batches cut before it existed. */
+  digest?: string;
+  /** Write time (µs) the partition had reached before the batch's first message (sink/write-time.ts). */
+  writeTimeBefore?: number;
+}
+
+/** One batch of one Kafka partition, as the consumer worker cut it: a reference, its rows stay with the consumer. */
+export interface SinkBatch extends BatchRef {
+  /** Rows to write: the last version of each key in the batch. */
+  rowCount: number;
+  /** Task queue of the process that holds the rows (its own activity worker). */
+  holderTaskQueue: string;
+}
+
+export interface SinkBatchResult {
+  written: number;
+  topic: string;
+  partition: number;
+  firstOffset: string;
+  lastOffset: string;
+}
+
+/** Raised when the rows of a batch are not held by the process whose activity worker got the task. */
+export const ROWS_NOT_HELD = 'RowsNotHeldHere';
+/** Raised when the batch's offsets now hold other messages than it did: the records it held are gone. */
+export const BATCH_NOT_ON_KAFKA = 'BatchNoLongerOnKafka';

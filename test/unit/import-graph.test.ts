@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+const SRC = path.resolve(__dirname, '..', '..', 'src');
+
+/** Every relative import of every source file, as folder → folder edges (top-level folders of src/). */
+function folderEdges(): Map<string, Map<string, string[]>> {
+  const edges = new Map<string, Map<string, string[]>>();
+  const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  const folderOf = (file: string) => path.relative(SRC, file).split(path.sep)[0]!.replace(/\.ts$/, '');
+  for (const file of walk(SRC)) {
+    const from = folderOf(file);
+    const text = fs.readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/(?:import|export)[^'"]*?from\s+'(\.{1,2}\/[^']+)'/g)) {
+      const to = folderOf(path.resolve(path.dirname(file), match[1]!));
+      if (to === from) continue;
+      const targets = edges.get(from) ?? new Map<string, string[]>();
+      targets.set(to, [...(targets.get(to) ?? []), path.relative(SRC, file)]);
+      edges.set(from, targets);
+    }
+  }
+  return edges;
+}
+
+function cycles(edges: Map<string, Map<string, string[]>>): string[][] {
+  const found: string[][] = [];
+  const visit = (node: string, trail: string[]) => {
+    for (const next of edges.get(node)?.keys() ?? []) {
+      const at = trail.indexOf(next);
+      if (at >= 0) found.push([...trail.slice(at), next]);
+      else visit(next, [...trail, next]);
+    }
+  };
+  for (const start of edges.keys()) visit(start, [start]);
+  return found;
+}
+
+describe('the import graph of src/', () => {
+  const edges = folderEdges();
+
+  it('has no cycle between folders', () => {
+    expect(cycles(edges).map((c) => c.join(' → '))).toEqual([]);
+  });
+
+  it.each(['kafka', 'cassandra', 'source'])('keeps the %s adapter free of Temporal code and metrics', (adapter) => {
+    const forbidden = ['workflows', 'activities', 'metrics', 'sink', 'workers'];
+    const imports = [...(edges.get(adapter) ?? new Map()).entries()].filter(([to]) => forbidden.includes(to)).map(([to, files]) => `${to} (from ${files.join(', ')})`);
+    expect(imports).toEqual([]);
+  });
+
+  it('sees the imports it checks (a broken pattern would pass everything)', () => {
+    expect(edges.get('activities')?.has('cassandra')).toBe(true);
+    expect(edges.get('workers')?.has('activities')).toBe(true);
+  });
+});
