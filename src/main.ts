@@ -98,7 +98,7 @@ interface StatusNotes {
  */
 async function catchUp(temporal: Client, config: ReturnType<typeof loadPipelineConfig>, notes: StatusNotes): Promise<void> {
   const { id, intervalMs, usersPerSlot, catchUpMaxGapMs } = config.schedule;
-  const outcome = await resumeOwnSchedule(temporal, { scheduleId: id, intervalMs, maxGapMs: catchUpMaxGapMs });
+  const outcome = await resumeOwnSchedule(temporal, { scheduleId: id, intervalMs, maxGapMs: catchUpMaxGapMs, ingestTaskQueue: config.temporal.ingestTaskQueue, slotTimeoutMs: config.schedule.slotTimeoutMs });
   if (outcome.kind === 'running') return;
   if (outcome.kind === 'operator-paused') {
     log(`schedule ${id} is paused by an operator (${outcome.note || 'no note'}): left paused; npx pipeline schedule unpause resumes it`);
@@ -109,7 +109,7 @@ async function catchUp(temporal: Client, config: ReturnType<typeof loadPipelineC
     notes.skipped = `skipped ${outcome.skipped.count} slots older than CATCH_UP_MAX_GAP`;
     log(`catch-up: ${outcome.skipped.count} slots from ${outcome.skipped.from.toISOString()} to ${outcome.skipped.to.toISOString()} are older than CATCH_UP_MAX_GAP (${catchUpMaxGapMs / 1000} s) and were skipped; npx pipeline schedule backfill --from ${outcome.skipped.from.toISOString()} --to ${outcome.skipped.to.toISOString()} runs them`);
   }
-  log(`schedule ${id} resumed; running the ${outcome.slots.length} slot(s) missed while stopped (${gap})`);
+  log(`schedule ${id} resumed; running the ${outcome.slots.length} slot(s) missed while stopped (${gap}${outcome.unfinished ? `, and ${outcome.unfinished} that fired before the stop and did not finish` : ''})`);
   if (outcome.slots.length === 0) return;
   notes.catchUp = `catch-up 0/${outcome.slots.length}`;
   const result = await runSlots(temporal, {
@@ -118,6 +118,7 @@ async function catchUp(temporal: Client, config: ReturnType<typeof loadPipelineC
     usersPerSlot,
     slots: outcome.slots,
     rerun: 'failed-only',
+    slotTimeoutMs: config.schedule.slotTimeoutMs,
     onProgress: ({ done, total }) => (notes.catchUp = `catch-up ${done}/${total}`),
   });
   notes.catchUp = undefined;

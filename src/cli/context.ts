@@ -41,6 +41,7 @@ export class CommandContext {
       intervalMs: this.config.schedule.intervalMs,
       usersPerSlot: this.config.schedule.usersPerSlot,
       taskQueue: this.config.temporal.ingestTaskQueue,
+      slotTimeoutMs: this.config.schedule.slotTimeoutMs,
     };
   }
 

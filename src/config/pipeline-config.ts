@@ -94,6 +94,8 @@ const PipelineEnvSchema = z.object({
   SCHEDULE_ID: z.string().regex(/^[a-zA-Z0-9._-]{1,100}$/, 'letters, digits, ".", "_" or "-"').default('random-names'),
   SCHEDULE_INTERVAL: duration.pipe(z.number().min(1000, 'at least 1s')).default(parseDurationMs('10s')),
   USERS_PER_SLOT: positiveInt(5000).default(1),
+  /** Execution timeout of each slot's workflow: how long a slot may wait for an ingest worker. */
+  SLOT_TIMEOUT: duration.pipe(z.number().min(1000, 'at least 1s')).default(parseDurationMs('1h')),
   /** `npm start`: the longest stretch of slots missed while it was stopped that the next start runs. */
   CATCH_UP_MAX_GAP: duration.default(parseDurationMs('1h')),
 
@@ -156,7 +158,7 @@ export interface PipelineConfig {
   };
   /** `undefined` means the project's own randomuser-compatible server, started locally. */
   source: { url?: string; timeoutMs: number; maxResponseBytes: number; localServerPort: number };
-  schedule: { id: string; intervalMs: number; usersPerSlot: number; catchUpMaxGapMs: number };
+  schedule: { id: string; intervalMs: number; usersPerSlot: number; slotTimeoutMs: number; catchUpMaxGapMs: number };
   batch: { maxRecords: number; maxWaitMs: number };
   /** Port 0 turns the endpoint off; the Temporal SDK's own metrics use port + 1 on loopback. */
   metrics: { port: number; host: string };
@@ -234,7 +236,7 @@ export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env, readPem
       ...(e.CASSANDRA_TTL !== undefined ? { ttlSeconds: e.CASSANDRA_TTL } : {}),
     },
     source: { url: e.SOURCE_URL, timeoutMs: e.SOURCE_TIMEOUT, maxResponseBytes: e.SOURCE_MAX_RESPONSE_BYTES, localServerPort: e.SOURCE_SERVER_PORT },
-    schedule: { id: e.SCHEDULE_ID, intervalMs: e.SCHEDULE_INTERVAL, usersPerSlot: e.USERS_PER_SLOT, catchUpMaxGapMs: e.CATCH_UP_MAX_GAP },
+    schedule: { id: e.SCHEDULE_ID, intervalMs: e.SCHEDULE_INTERVAL, usersPerSlot: e.USERS_PER_SLOT, slotTimeoutMs: e.SLOT_TIMEOUT, catchUpMaxGapMs: e.CATCH_UP_MAX_GAP },
     batch: { maxRecords: e.BATCH_MAX_RECORDS, maxWaitMs: e.BATCH_MAX_WAIT },
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },

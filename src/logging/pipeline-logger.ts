@@ -4,6 +4,9 @@ export type LogFormat = 'text' | 'json';
 
 const ORDER: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 
+/** SDK warnings that are expected here: a consumer process's own queue runs activities only. */
+const EXPECTED = new Set(['No workflows registered, not polling for workflow tasks']);
+
 interface FailureSeries {
   reason: string;
   since: Date;
@@ -69,6 +72,7 @@ export class PipelineLogger implements Logger {
     const activityType = typeof meta?.['activityType'] === 'string' ? (meta['activityType'] as string) : undefined;
     if (activityType && message === 'Activity failed') return this.activityFailed(level, activityType, meta);
     if (activityType && message === 'Activity completed') return this.activityCompleted(activityType);
+    if (EXPECTED.has(message)) level = 'DEBUG';
     if (ORDER[level] < this.threshold) return;
     const error = errorOf(meta);
     const detail = error ? `: ${error.name}: ${firstLine(error.message)}` : '';

@@ -13,6 +13,9 @@ export async function installRuntimeWithMetrics(config: PipelineConfig, counters
   const sdkAddress = port > 0 ? `127.0.0.1:${port + 1}` : undefined;
   Runtime.install({
     logger: new PipelineLogger({ level: config.log.level, format: config.log.format }),
+    // The process stops its workers itself, in order (the consumer drains its batches while the workers
+    // that write them still run); the SDK's own handlers would shut every worker down at once on Ctrl-C.
+    shutdownSignals: [],
     telemetryOptions: {
       // The SDK's native core logs (e.g. its own gRPC retries while Temporal is down) go through the same
       // logger, instead of straight to stderr with a line per retry.

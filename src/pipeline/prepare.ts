@@ -32,6 +32,7 @@ export async function preparePipeline(deps: { config: PipelineConfig; kafka: Kaf
     intervalMs: config.schedule.intervalMs,
     usersPerSlot: config.schedule.usersPerSlot,
     taskQueue: config.temporal.ingestTaskQueue,
+    slotTimeoutMs: config.schedule.slotTimeoutMs,
     ...(deps.createPaused ? { createPaused: deps.createPaused } : {}),
   });
   const description = await deps.temporal.schedule.getHandle(config.schedule.id).describe();

@@ -6,6 +6,8 @@ export interface SlotScheduleSettings {
   intervalMs: number;
   usersPerSlot: number;
   taskQueue: string;
+  /** Execution timeout of each slot's workflow (SLOT_TIMEOUT); default SLOT_TIMEOUT_MS. */
+  slotTimeoutMs?: number;
   /** Only when creating: start paused with this note (an existing schedule keeps its own state). */
   createPaused?: string;
 }
@@ -15,13 +17,13 @@ export interface SlotScheduleSettings {
  * slot never delays or drops the next one, and a backfill runs its slots side by side.
  *
  * Sized so that an absence of up to an hour loses nothing (docs/ARCHITECTURE.md, "Stopping"): a slot
- * started while no ingest worker polls waits on its task queue for up to SLOT_WORKFLOW_TIMEOUT and runs
+ * started while no ingest worker polls waits on its task queue for up to SLOT_TIMEOUT_MS and runs
  * when a worker returns (a deploy, a crash and restart); slots the scheduler itself missed while the
  * Temporal server was down are taken when it returns, within the catch-up window. Older misses are a
  * job for backfill.
  */
 export const SLOT_POLICIES = { overlap: ScheduleOverlapPolicy.ALLOW_ALL, catchupWindow: '1 hour' } as const;
-export const SLOT_WORKFLOW_TIMEOUT = '1 hour';
+export const SLOT_TIMEOUT_MS = 3_600_000;
 const HOUR_MS = 3_600_000;
 
 export function desiredSchedule(settings: SlotScheduleSettings): ScheduleOptions {
@@ -36,7 +38,7 @@ export function desiredSchedule(settings: SlotScheduleSettings): ScheduleOptions
       workflowId: settings.scheduleId,
       taskQueue: settings.taskQueue,
       args: [input],
-      workflowExecutionTimeout: SLOT_WORKFLOW_TIMEOUT,
+      workflowExecutionTimeout: settings.slotTimeoutMs ?? SLOT_TIMEOUT_MS,
     },
     policies: { ...SLOT_POLICIES },
   };
@@ -56,7 +58,7 @@ export function matchesSettings(description: ScheduleDescription, settings: Slot
     JSON.stringify(args?.[0]) === JSON.stringify({ scheduleId: settings.scheduleId, usersPerSlot: settings.usersPerSlot }) &&
     description.policies.overlap === SLOT_POLICIES.overlap &&
     Number(description.policies.catchupWindow) === HOUR_MS &&
-    Number(action.workflowExecutionTimeout) === HOUR_MS
+    Number(action.workflowExecutionTimeout) === (settings.slotTimeoutMs ?? SLOT_TIMEOUT_MS)
   );
 }
 

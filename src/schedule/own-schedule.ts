@@ -1,23 +1,31 @@
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import { catchUpPlan, ownPauseNote, ownPauseTime, type CatchUpPlan } from './catch-up';
+import { unfinishedSlots } from './slot-health';
 
 export type ResumeOutcome =
   | { kind: 'running' }
   | { kind: 'operator-paused'; note: string }
-  | ({ kind: 'resumed'; pausedAt: Date } & CatchUpPlan);
+  | ({ kind: 'resumed'; pausedAt: Date; unfinished: number } & CatchUpPlan);
 
 /**
  * At the start of `npm start`: a schedule it paused itself is resumed, and the slots missed since are
- * planned (the newest `maxGapMs` of them); a schedule an operator paused stays paused.
+ * planned (the newest `maxGapMs` of them), after the slots that fired before the stop and timed out
+ * or failed since (within one slot timeout of the stop); a schedule an operator paused stays paused.
  */
-export async function resumeOwnSchedule(temporal: Client, settings: { scheduleId: string; intervalMs: number; maxGapMs: number }, now = new Date()): Promise<ResumeOutcome> {
+export async function resumeOwnSchedule(
+  temporal: Client,
+  settings: { scheduleId: string; intervalMs: number; maxGapMs: number; ingestTaskQueue: string; slotTimeoutMs: number },
+  now = new Date(),
+): Promise<ResumeOutcome> {
   const handle = temporal.schedule.getHandle(settings.scheduleId);
   const { state } = await handle.describe();
   if (!state.paused) return { kind: 'running' };
   const pausedAt = ownPauseTime(state.note);
   if (!pausedAt) return { kind: 'operator-paused', note: state.note ?? '' };
   await handle.unpause(`resumed by npm start at ${now.toISOString()}, after a stop since ${pausedAt.toISOString()}`);
-  return { kind: 'resumed', pausedAt, ...catchUpPlan({ pausedAt, now, intervalMs: settings.intervalMs, maxGapMs: settings.maxGapMs }) };
+  const plan = catchUpPlan({ pausedAt, now, intervalMs: settings.intervalMs, maxGapMs: settings.maxGapMs });
+  const unfinished = await unfinishedSlots(temporal, settings.ingestTaskQueue, new Date(pausedAt.getTime() - settings.slotTimeoutMs), pausedAt);
+  return { kind: 'resumed', pausedAt, unfinished: unfinished.length, ...plan, slots: [...unfinished, ...plan.slots] };
 }
 
 /** On stopping `npm start`: pauses the schedule with its own note, unless it is paused already (or gone). */

@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { IngestSlotInput } from '../workflows/ingest-slot';
-import { SLOT_WORKFLOW_TIMEOUT } from './ensure-schedule';
+import { SLOT_TIMEOUT_MS } from './ensure-schedule';
 
 /** The id the schedule gives a slot's workflow: the schedule id, a dash, the slot time to the second. */
 export function slotWorkflowId(scheduleId: string, slot: Date): string {
@@ -19,6 +19,8 @@ export interface RunSlotsOptions {
   onProgress?: (progress: { done: number; failed: number; total: number }) => void;
   /** 'failed-only': a slot whose workflow already completed is not run again (counted as completed). */
   rerun?: 'always' | 'failed-only';
+  /** The execution timeout the schedule gives its slots (SLOT_TIMEOUT). */
+  slotTimeoutMs?: number;
 }
 
 /**
@@ -41,7 +43,7 @@ export async function runSlots(temporal: Client, options: RunSlotsOptions): Prom
         taskQueue: options.taskQueue,
         workflowId: slotWorkflowId(options.scheduleId, slot),
         args: [input],
-        workflowExecutionTimeout: SLOT_WORKFLOW_TIMEOUT,
+        workflowExecutionTimeout: options.slotTimeoutMs ?? SLOT_TIMEOUT_MS,
         workflowIdConflictPolicy: 'USE_EXISTING',
         ...(options.rerun === 'failed-only' ? { workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' as const } : {}),
       });

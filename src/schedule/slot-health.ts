@@ -31,3 +31,23 @@ export async function slotHealth(temporal: Client, ingestTaskQueue: string): Pro
   times.sort();
   return { open, missed: times.length, missedFrom: times[0] ?? null, missedTo: times[times.length - 1] ?? null };
 }
+
+/**
+ * Slot times in [from, to] whose latest run timed out or failed: slots that fired while a pipeline was
+ * stopping (its workers gone before they finished), to run again.
+ */
+export async function unfinishedSlots(temporal: Client, ingestTaskQueue: string, from: Date, to: Date): Promise<Date[]> {
+  const query = `WorkflowType = 'ingestSlot' AND TaskQueue = '${ingestTaskQueue}' AND (ExecutionStatus = 'TimedOut' OR ExecutionStatus = 'Failed') AND StartTime >= '${from.toISOString()}'`;
+  const ids = new Set<string>();
+  for await (const execution of temporal.workflow.list({ query })) ids.add(execution.workflowId);
+  const slots: Date[] = [];
+  for (const workflowId of ids) {
+    const match = SLOT_TIME.exec(workflowId);
+    if (!match) continue;
+    const slot = new Date(match[1]!);
+    if (slot < from || slot > to) continue;
+    const latest = await temporal.workflow.getHandle(workflowId).describe();
+    if (latest.status.name === 'TIMED_OUT' || latest.status.name === 'FAILED') slots.push(slot);
+  }
+  return slots.sort((a, b) => a.getTime() - b.getTime());
+}

@@ -1,5 +1,6 @@
 import { IsolatedPipeline, sleep, waitFor } from '../../src/bench/isolated-pipeline';
 import { ownPauseTime, slotsBetween } from '../../src/schedule/catch-up';
+import { slotWorkflowId } from '../../src/schedule/run-slots';
 import { settle } from '../support/faults';
 import { checkInvariant, expectInvariant } from '../support/invariant';
 import { WorkerProcess } from '../support/worker-process';
@@ -16,19 +17,27 @@ async function slotRuns(pipeline: IsolatedPipeline): Promise<Map<string, string[
 
 /**
  * `npm start` owns its schedule: Ctrl-C pauses it, the next start resumes it and runs every slot missed
- * in between; an operator's pause survives a stop and a start.
+ * in between; an operator's pause survives a stop and a start. The slots' timeout is cut to 8 s (from
+ * the 1 h default) and the stop lasts 12 s, so a slot left unfinished by the stop times out meanwhile
+ * and must be run again too.
  */
+/** Ctrl-C, and its exit code; the process's last lines when it did not exit 0, to see where it hung. */
+async function ctrlC(run: WorkerProcess): Promise<{ code: number | null; tail: string[] }> {
+  const code = await run.stop(60_000, 'SIGINT');
+  return { code, tail: code === 0 ? [] : run.lines.slice(-15) };
+}
+
 describe('npm start: stopping leaves no hole', () => {
   let pipeline: IsolatedPipeline;
   const runs: WorkerProcess[] = [];
   const start = async () => {
-    const run = await WorkerProcess.start('npm start', { ...pipeline.workerEnv(), SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '3' });
+    const run = await WorkerProcess.start('npm start', { ...pipeline.workerEnv(), SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '3', SLOT_TIMEOUT: '8s' });
     runs.push(run);
     return run;
   };
 
   beforeAll(async () => {
-    pipeline = await IsolatedPipeline.create({ SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '3' });
+    pipeline = await IsolatedPipeline.create({ SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '3', SLOT_TIMEOUT: '8s' });
     await pipeline.prepare();
   });
 
@@ -43,26 +52,26 @@ describe('npm start: stopping leaves no hole', () => {
     expect(first.lines.some((l) => /paused by an operator .*left paused/.test(l))).toBe(true);
     await pipeline.schedule().unpause('started by the test');
     await pipeline.waitForSlots(3, 60_000);
-    expect(await first.stop(60_000, 'SIGINT')).toBe(0);
+    expect(await ctrlC(first)).toEqual({ code: 0, tail: [] });
     const stopped = await pipeline.schedule().describe();
     expect(stopped.state.paused).toBe(true);
     const pausedAt = ownPauseTime(stopped.state.note);
     expect(pausedAt).toBeDefined();
     expect(first.lines.some((l) => /SIGINT: schedule .* paused until the next npm start/.test(l))).toBe(true);
 
-    await sleep(10_000); // ten 1-s slots with no pipeline running
+    await sleep(12_000); // twelve 1-s slots with no pipeline running, longer than a slot's timeout
     const second = await start();
     await waitFor('the catch-up to finish', async () => second.lines.find((l) => l.startsWith('catch-up done')), 120_000, 200);
     expect(second.lines.join('\n')).toMatch(/resumed; running the (\d+) slot\(s\) missed while stopped/);
     const missed = Number(/running the (\d+) slot\(s\) missed/.exec(second.lines.join('\n'))![1]);
-    expect(missed).toBeGreaterThanOrEqual(10);
+    expect(missed).toBeGreaterThanOrEqual(12);
     expect(second.lines.find((l) => l.startsWith('catch-up done'))).toMatch(new RegExp(`catch-up done: ${missed}/${missed} missed slots completed$`));
     await sleep(2000);
 
     // An operator pauses; a stop and a start leave that pause and its note alone.
     await pipeline.schedule().pause('operator: reindexing');
     const operatorPausedAt = new Date();
-    expect(await second.stop(60_000, 'SIGINT')).toBe(0);
+    expect(await ctrlC(second)).toEqual({ code: 0, tail: [] });
     expect(second.lines.some((l) => /schedule .* left paused \(an operator paused it\)/.test(l))).toBe(true);
     const third = await start();
     expect(third.lines.some((l) => /paused by an operator \(operator: reindexing\): left paused/.test(l))).toBe(true);
@@ -73,12 +82,16 @@ describe('npm start: stopping leaves no hole', () => {
     const times = [...all.keys()].sort();
     // Every slot from the first to the operator's pause ran and completed, the stop's gap included.
     const expected = slotsBetween(new Date(times[0]!), new Date(operatorPausedAt.getTime() - 1000), 1000).map((d) => d.toISOString());
-    const notCompleted = expected.filter((t) => !(all.get(t) ?? []).includes('COMPLETED'));
-    const timedOut = [...all].filter(([, statuses]) => statuses.includes('TIMED_OUT')).map(([t]) => t);
-    expect({ notCompleted, timedOut }).toEqual({ notCompleted: [], timedOut: [] });
+    // How each slot ended: its latest run.
+    const ended = new Map<string, string>();
+    for (const t of all.keys()) ended.set(t, (await pipeline.temporal.workflow.getHandle(slotWorkflowId(pipeline.config.schedule.id, new Date(t))).describe()).status.name);
+    const notCompleted = expected.filter((t) => ended.get(t) !== 'COMPLETED');
+    const endedTimedOut = [...ended].filter(([, status]) => status === 'TIMED_OUT').map(([t]) => t);
+    const timedOutThenRerun = [...all].filter(([t, statuses]) => statuses.includes('TIMED_OUT') && ended.get(t) === 'COMPLETED').length;
+    expect({ notCompleted, endedTimedOut }).toEqual({ notCompleted: [], endedTimedOut: [] });
     expect(expected.filter((t) => t > pausedAt!.toISOString()).length).toBeGreaterThanOrEqual(10);
-    expectInvariant('npm-start-stop-and-catch-up', await checkInvariant(pipeline), { slots, missedWhileStopped: missed, stopSeconds: 10 });
-    expect(await third.stop(60_000, 'SIGINT')).toBe(0);
+    expectInvariant('npm-start-stop-and-catch-up', await checkInvariant(pipeline), { slots, missedWhileStopped: missed, stopSeconds: 12, slotTimeoutSeconds: 8, timedOutThenRerun });
+    expect(await ctrlC(third)).toEqual({ code: 0, tail: [] });
     for (const run of runs) expect(run.crashed).toBe(false);
   });
 });

@@ -35,14 +35,21 @@ export async function checkInvariant(pipeline: IsolatedPipeline, options: { pois
   let slotsCompleted = 0;
   let slotsNotCompleted = 0;
   const notCompleted: string[] = [];
+  // A slot is one workflow id; a run that timed out and was run again (a catch-up, a backfill) counts
+  // by its run that completed.
+  const runs = new Map<string, { status: string; runId: string }[]>();
   for await (const execution of temporal.workflow.list({ query: `WorkflowType = 'ingestSlot' AND TaskQueue = '${config.temporal.ingestTaskQueue}'` })) {
-    if (execution.status.name !== 'COMPLETED') {
+    runs.set(execution.workflowId, [...(runs.get(execution.workflowId) ?? []), { status: execution.status.name, runId: execution.runId }]);
+  }
+  for (const [workflowId, ofSlot] of runs) {
+    const completed = ofSlot.find((r) => r.status === 'COMPLETED');
+    if (!completed) {
       slotsNotCompleted += 1;
-      notCompleted.push(`${execution.workflowId}: ${execution.status.name}`);
+      notCompleted.push(`${workflowId}: ${ofSlot.map((r) => r.status).join(', ')}`);
       continue;
     }
     slotsCompleted += 1;
-    const result = (await temporal.workflow.getHandle(execution.workflowId, execution.runId).result()) as IngestSlotResult;
+    const result = (await temporal.workflow.getHandle(workflowId, completed.runId).result()) as IngestSlotResult;
     for (const id of pipeline.served.get(result.seed) ?? []) expected.add(id);
   }
   const ids = await pipeline.cassandraIds();

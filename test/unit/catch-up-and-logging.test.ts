@@ -95,6 +95,7 @@ describe('PipelineLogger', () => {
     const quiet = setup('WARN');
     quiet.logger.warn('Worker failed to poll', { error: new Error('connection reset\nsecond line') });
     quiet.logger.info('Worker state changed', {});
+    quiet.logger.warn('No workflows registered, not polling for workflow tasks', { taskQueue: 'random-names-sink@host-1' });
     expect(quiet.lines).toEqual(['23:05:20 WARN  Worker failed to poll: Error: connection reset']);
     const loud = setup('DEBUG');
     loud.logger.warn('Activity failed', { activityType: 'fetchUsers', workflowId: 'w', error: sourceDown() });

@@ -14,7 +14,7 @@ describe('pipeline configuration', () => {
     expect(config.cassandra).toMatchObject({ keyspace: 'pipeline', table: 'random_names', contactPoints: ['127.0.0.1:9042'] });
     expect(config.cassandra.credentials).toBeUndefined();
     expect({ temporal: config.temporal.tls, apiKey: config.temporal.apiKey, kafka: config.kafka.tls, sasl: config.kafka.sasl, cassandra: config.cassandra.tls }).toEqual({});
-    expect(config.schedule).toEqual({ id: 'random-names', intervalMs: 10_000, usersPerSlot: 1, catchUpMaxGapMs: 3_600_000 });
+    expect(config.schedule).toEqual({ id: 'random-names', intervalMs: 10_000, usersPerSlot: 1, slotTimeoutMs: 3_600_000, catchUpMaxGapMs: 3_600_000 });
     expect(config.source.url).toBeUndefined();
   });
 

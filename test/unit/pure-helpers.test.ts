@@ -115,7 +115,8 @@ describe('slot schedule', () => {
     expect(options.spec.intervals).toEqual([{ every: 10_000 }]);
     expect(options.action).toMatchObject({ type: 'startWorkflow', workflowType: 'ingestSlot', workflowId: 'random-names', taskQueue: 'random-names-ingest', args: [{ scheduleId: 'random-names', usersPerSlot: 1 }] });
     expect(options.policies).toEqual({ overlap: 'ALLOW_ALL', catchupWindow: '1 hour' });
-    expect(options.action).toMatchObject({ workflowExecutionTimeout: '1 hour' });
+    expect(options.action).toMatchObject({ workflowExecutionTimeout: 3_600_000 });
+    expect(desiredSchedule({ ...settings, slotTimeoutMs: 8000 }).action).toMatchObject({ workflowExecutionTimeout: 8000 });
   });
 
   it('is left alone when it matches, and updated when interval or users per slot changed', () => {

@@ -181,6 +181,7 @@ async function backfillDirect(context: CommandContext, description: ScheduleDesc
   if (!options.json) console.log(`schedule ${id}: backfilling ${slots.length} slot(s) from ${formatTime(options.from)} to ${formatTime(options.to)}`);
   const started = Date.now();
   const { completed, failed } = await runSlots(await context.temporal(), {
+    slotTimeoutMs: context.config.schedule.slotTimeoutMs,
     scheduleId: scheduled?.scheduleId ?? id,
     taskQueue,
     usersPerSlot,
