@@ -49,7 +49,8 @@ describe('npm start: stopping leaves no hole', () => {
   it('runs every slot of a stop on the next start, and leaves an operator\'s pause in place', async () => {
     const first = await start();
     // The harness created the schedule paused, as an operator would: the start left it so.
-    expect(first.lines.some((l) => /paused by an operator .*left paused/.test(l))).toBe(true);
+    // (The start says so once it has looked, just after its workers run.)
+    await waitFor('the start to say it left the pause', async () => first.lines.some((l) => /paused by an operator .*left paused/.test(l)), 30_000, 100);
     await pipeline.schedule().unpause('started by the test');
     await pipeline.waitForSlots(3, 60_000);
     expect(await ctrlC(first)).toEqual({ code: 0, tail: [] });
@@ -74,7 +75,7 @@ describe('npm start: stopping leaves no hole', () => {
     expect(await ctrlC(second)).toEqual({ code: 0, tail: [] });
     expect(second.lines.some((l) => /schedule .* left paused \(an operator paused it\)/.test(l))).toBe(true);
     const third = await start();
-    expect(third.lines.some((l) => /paused by an operator \(operator: reindexing\): left paused/.test(l))).toBe(true);
+    await waitFor('the start to say it left the pause', async () => third.lines.some((l) => /paused by an operator \(operator: reindexing\): left paused/.test(l)), 30_000, 100);
     expect((await pipeline.schedule().describe()).state).toMatchObject({ paused: true, note: 'operator: reindexing' });
 
     const slots = await settle(pipeline);
