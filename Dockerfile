@@ -1,5 +1,5 @@
 # The pipeline's image. docker-compose.yml runs the one-shot pipeline-init, the ingest worker and the
-# consumer worker from it, each with its own command.
+# sink worker from it, each with its own command.
 
 # Build stage: all dependencies, to bundle the workflow code ahead of time.
 FROM node:20-bookworm-slim AS build
@@ -29,4 +29,4 @@ USER 1000:1000
 # No health check: the workers serve no port to probe. A worker that loses a server it cannot do
 # without exits non-zero, and compose's restart policy starts it again.
 HEALTHCHECK NONE
-CMD ["node", "--import", "tsx", "src/workers/consumer-worker.ts"]
+CMD ["node", "--import", "tsx", "src/workers/sink-worker.ts"]

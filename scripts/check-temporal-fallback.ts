@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { temporalBinary, temporalVersionOf, TEMPORAL_GO_FALLBACK } from '../src/stack/services/temporal-binary';
-import { loadStackSettings } from '../src/stack/settings';
-import { stackDown, stackUp } from '../src/stack/stack';
+import { temporalBinary, temporalVersionOf, TEMPORAL_GO_FALLBACK } from '../src/dev/stack/services/temporal-binary';
+import { loadStackSettings } from '../src/dev/stack/settings';
+import { stackDown, stackUp } from '../src/dev/stack/stack';
 
 async function main(): Promise<number> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-fallback-'));

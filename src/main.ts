@@ -1,20 +1,19 @@
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { loadPipelineConfig, usesExternalServers } from './config/pipeline-config';
 import { ConfigError } from './config/parse-env';
 import { loadDotEnv } from './config/dot-env';
-import { createKafka } from './kafka/client';
 import { installRuntimeWithMetrics } from './metrics/install-runtime';
 import { PipelineCounters } from './metrics/pipeline-counters';
+import { openPipelineClients } from './pipeline/clients';
 import { preparePipeline } from './pipeline/prepare';
+import { describeStartupError } from './pipeline/startup-error';
 import { pauseOwnSchedule, resumeOwnSchedule } from './schedule/own-schedule';
 import { runSlots } from './schedule/run-slots';
 import { createSourceClient } from './source/client';
-import { startSourceServer } from './source/server';
-import { loadStackSettings } from './stack/settings';
-import { localStackEnv } from './stack/local-env';
-import { stackServices, stackUp } from './stack/stack';
-import { temporalConnectionOptions } from './temporal/connection-options';
-import { describeStartupError } from './workers/startup-error';
+import { startSourceServer } from './dev/fake-source/server';
+import { loadStackSettings } from './dev/stack/settings';
+import { localStackEnv } from './dev/stack/local-env';
+import { stackServices, stackUp } from './dev/stack/stack';
 import { startIngestWorker } from './workers/ingest';
 import { startSinkWorker } from './workers/sink';
 
@@ -51,16 +50,18 @@ async function main(): Promise<void> {
     log(`source: the project's randomuser-compatible server at ${sourceUrl} (set SOURCE_URL=https://randomuser.me/api/ for the public API)`);
   }
 
-  const kafka = createKafka(config.kafka);
-  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
-  await preparePipeline({ config, kafka, temporal, log });
+  // The process's clients, built once: one Temporal connection for both workers and the client.
+  const clients = await openPipelineClients(config, { cassandra: true });
+  const { kafka } = clients;
+  const cassandra = clients.cassandra!;
+  const temporal = clients.temporal.client;
+  await preparePipeline({ config, kafka, cassandra, temporal, log });
 
   const source = createSourceClient({ baseUrl: sourceUrl, timeoutMs: config.source.timeoutMs, maxResponseBytes: config.source.maxResponseBytes });
-  const ingest = await startIngestWorker({ config, kafka, source, counters });
-  const sink = await startSinkWorker({ config, kafka, counters });
+  const ingest = await startIngestWorker({ config, temporal: clients.temporal, kafka, source, counters });
+  const sink = await startSinkWorker({ config, temporal: clients.temporal, kafka, cassandra, counters });
   if (metrics.metricsUrl) log(`metrics: ${metrics.metricsUrl} (Prometheus; the Temporal SDK's runtime metrics included)`);
-  log(`workers: ingest on task queue ${config.temporal.ingestTaskQueue}, consumer (group ${config.kafka.consumerGroup}) on ${config.temporal.sinkTaskQueue}; Ctrl-C to stop`);
+  log(`workers: ingest on task queue ${config.temporal.ingestTaskQueue}, sink (group ${config.kafka.consumerGroup}) on ${config.temporal.sinkTaskQueue}; Ctrl-C to stop`);
 
   const notes: StatusNotes = {};
   const stopStatus = showStatus(counters, notes);
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
     log(`\n${signal}: schedule ${config.schedule.id} ${paused === 'paused' ? 'paused until the next npm start' : paused === 'already-paused' ? 'left paused (an operator paused it)' : paused}; finishing the batch in flight and committing its offsets…`);
     await sink.stop();
     await ingest.stop();
-    await connection.close();
+    await clients.close();
     await closeSource();
     await metrics.close();
     log('stopped; the local stack keeps running (npm run stack -- down to stop it)');

@@ -6,7 +6,7 @@ import { scheduleCommand } from './commands/schedule';
 import { statusCommand } from './commands/status';
 import { CommandContext } from './context';
 import { CommandError, UsageError } from './usage';
-import { describeStartupError } from '../workers/startup-error';
+import { describeStartupError } from '../pipeline/startup-error';
 
 export const PIPELINE_HELP = `usage: pipeline <command> [options]
 

@@ -36,7 +36,7 @@ export function replicasRequired(level: WriteConsistency, replicationFactor: num
   return { ONE: 1, LOCAL_ONE: 1, TWO: 2, THREE: 3, QUORUM: quorum, LOCAL_QUORUM: quorum, EACH_QUORUM: quorum, ALL: replicationFactor }[level];
 }
 
-const PipelineEnvSchema = z.object({
+export const PipelineEnvSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   INGEST_TASK_QUEUE: z.string().min(1).default('random-names-ingest'),
@@ -89,7 +89,10 @@ const PipelineEnvSchema = z.object({
   SOURCE_URL: z.url({ protocol: /^https?$/ }).optional(),
   SOURCE_TIMEOUT: duration.default(parseDurationMs('10s')),
   SOURCE_MAX_RESPONSE_BYTES: positiveInt(100 * 1024 * 1024).default(16 * 1024 * 1024),
+  /** Port of the project's randomuser-compatible server when it runs (0: any free port). */
   SOURCE_SERVER_PORT: z.coerce.number().int().min(0).max(65535).default(8088),
+  /** Address that server listens on when run on its own (`npm run source-server`). */
+  SOURCE_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
 
   SCHEDULE_ID: z.string().regex(/^[a-zA-Z0-9._-]{1,100}$/, 'letters, digits, ".", "_" or "-"').default('random-names'),
   SCHEDULE_INTERVAL: duration.pipe(z.number().min(1000, 'at least 1s')).default(parseDurationMs('10s')),

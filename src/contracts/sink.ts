@@ -17,7 +17,7 @@ export interface BatchRef {
   writeTimeBefore?: number;
 }
 
-/** One batch of one Kafka partition, as the consumer worker cut it: a reference, its rows stay with the consumer. */
+/** One batch of one Kafka partition, as the sink worker cut it: a reference, its rows stay with the worker that cut it. */
 export interface SinkBatch extends BatchRef {
   /** Rows to write: the last version of each key in the batch. */
   rowCount: number;
@@ -31,6 +31,14 @@ export interface SinkBatchResult {
   partition: number;
   firstOffset: string;
   lastOffset: string;
+}
+
+/** The activities a `writeBatch` workflow calls; both take the batch by reference and return rows written. */
+export interface SinkActivities {
+  /** Writes the rows the holder process keeps for this batch; runs on that process's own task queue. */
+  writeRows(ref: BatchRef): Promise<number>;
+  /** Reads the batch's offsets again from Kafka and writes them: for batches whose holder is gone. */
+  writeRowsFromKafka(ref: BatchRef): Promise<number>;
 }
 
 /** Raised when the rows of a batch are not held by the process whose activity worker got the task. */

@@ -1,22 +1,16 @@
 import type { Client as TemporalClient } from '@temporalio/client';
+import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
 import { applySchema } from '../cassandra/apply-schema';
-import { createCassandraClient } from '../cassandra/client';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { ensureTopics } from '../kafka/ensure-topics';
 import { ensureSchedule } from '../schedule/ensure-schedule';
 
 /** Idempotent start-up: schema, topics and the slot schedule, each created or brought up to date. */
-export async function preparePipeline(deps: { config: PipelineConfig; kafka: Kafka; temporal: TemporalClient; log: (line: string) => void; createPaused?: string }): Promise<void> {
+export async function preparePipeline(deps: { config: PipelineConfig; kafka: Kafka; cassandra: CassandraClient; temporal: TemporalClient; log: (line: string) => void; createPaused?: string }): Promise<void> {
   const { config, log } = deps;
-  const cassandra = createCassandraClient(config.cassandra);
-  try {
-    await cassandra.connect();
-    const files = await applySchema(cassandra, config.cassandra);
-    log(`schema: ${files.join(', ')} applied to ${config.cassandra.keyspace}.${config.cassandra.table}`);
-  } finally {
-    await cassandra.shutdown();
-  }
+  const files = await applySchema(deps.cassandra, config.cassandra);
+  log(`schema: ${files.join(', ')} applied to ${config.cassandra.keyspace}.${config.cassandra.table}`);
 
   const admin = deps.kafka.admin();
   await admin.connect();

@@ -1,5 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
-import type { IngestSlotInput } from '../workflows/ingest-slot';
+import type { IngestSlotInput } from '../contracts/ingest';
+import { ingestSlot } from '../workflows/ingest-slot';
 
 export interface SlotScheduleSettings {
   scheduleId: string;
@@ -33,7 +34,7 @@ export function desiredSchedule(settings: SlotScheduleSettings): ScheduleOptions
     spec: { intervals: [{ every: settings.intervalMs }] },
     action: {
       type: 'startWorkflow',
-      workflowType: 'ingestSlot',
+      workflowType: ingestSlot.name,
       // The schedule appends the slot time: `random-names-2026-11-24T12:00:10Z`.
       workflowId: settings.scheduleId,
       taskQueue: settings.taskQueue,
@@ -53,7 +54,7 @@ export function matchesSettings(description: ScheduleDescription, settings: Slot
   return (
     description.spec.intervals?.length === 1 &&
     Number(interval?.every) === settings.intervalMs &&
-    action.workflowType === 'ingestSlot' &&
+    action.workflowType === ingestSlot.name &&
     action.taskQueue === settings.taskQueue &&
     JSON.stringify(args?.[0]) === JSON.stringify({ scheduleId: settings.scheduleId, usersPerSlot: settings.usersPerSlot }) &&
     description.policies.overlap === SLOT_POLICIES.overlap &&

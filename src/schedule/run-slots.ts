@@ -1,5 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { IngestSlotInput } from '../workflows/ingest-slot';
+import type { IngestSlotInput } from '../contracts/ingest';
+import { ingestSlot } from '../workflows/ingest-slot';
 import { SLOT_TIMEOUT_MS } from './ensure-schedule';
 
 /** The id the schedule gives a slot's workflow: the schedule id, a dash, the slot time to the second. */
@@ -39,7 +40,7 @@ export async function runSlots(temporal: Client, options: RunSlotsOptions): Prom
     const input: IngestSlotInput = { scheduleId: options.scheduleId, usersPerSlot: options.usersPerSlot, slotTime: slot.toISOString() };
     let handle;
     try {
-      handle = await temporal.workflow.start('ingestSlot', {
+      handle = await temporal.workflow.start(ingestSlot, {
         taskQueue: options.taskQueue,
         workflowId: slotWorkflowId(options.scheduleId, slot),
         args: [input],

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { ingestSlot } from '../workflows/ingest-slot';
 
 export interface SlotHealth {
   /** Slot workflows started and not closed: running, or waiting for an ingest worker. */
@@ -13,7 +14,7 @@ const SLOT_TIME = /-(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z)$/;
 
 /** Counts the slot workflows of an ingest task queue that are still open and those that never completed. */
 export async function slotHealth(temporal: Client, ingestTaskQueue: string): Promise<SlotHealth> {
-  const base = `WorkflowType = 'ingestSlot' AND TaskQueue = '${ingestTaskQueue}'`;
+  const base = `WorkflowType = '${ingestSlot.name}' AND TaskQueue = '${ingestTaskQueue}'`;
   const open = (await temporal.workflow.count(`${base} AND ExecutionStatus = 'Running'`)).count;
   const missedIds = new Set<string>();
   for await (const execution of temporal.workflow.list({ query: `${base} AND (ExecutionStatus = 'TimedOut' OR ExecutionStatus = 'Failed')` })) {
@@ -37,7 +38,7 @@ export async function slotHealth(temporal: Client, ingestTaskQueue: string): Pro
  * stopping (its workers gone before they finished), to run again.
  */
 export async function unfinishedSlots(temporal: Client, ingestTaskQueue: string, from: Date, to: Date): Promise<Date[]> {
-  const query = `WorkflowType = 'ingestSlot' AND TaskQueue = '${ingestTaskQueue}' AND (ExecutionStatus = 'TimedOut' OR ExecutionStatus = 'Failed') AND StartTime >= '${from.toISOString()}'`;
+  const query = `WorkflowType = '${ingestSlot.name}' AND TaskQueue = '${ingestTaskQueue}' AND (ExecutionStatus = 'TimedOut' OR ExecutionStatus = 'Failed') AND StartTime >= '${from.toISOString()}'`;
   const ids = new Set<string>();
   for await (const execution of temporal.workflow.list({ query })) ids.add(execution.workflowId);
   const slots: Date[] = [];

@@ -1,15 +1,17 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineConfig } from '../config/pipeline-config';
-import type { PipelineCounters } from '../metrics/pipeline-counters';
 import type { SinkBatch, SinkBatchResult } from '../contracts/sink';
+import { writeBatch } from '../workflows/write-batch';
 import { createProducer } from '../kafka/client';
 import { toDeadLetter } from '../kafka/dead-letter';
 import type { BatchHandoff } from './batch-handoff';
 import type { BoundRow } from '../cassandra/bound-row';
 import { batchWorkflowId } from './batch-id';
 import { cutBatch } from './cut-batch';
+import { InOrderCommits } from './in-order-commits';
 import { writeTimeFromMetadata, writeTimeMetadata } from './write-time';
 
 export interface BatchConsumerDeps {
@@ -19,8 +21,14 @@ export interface BatchConsumerDeps {
   handoff: BatchHandoff;
   holderTaskQueue: string;
   config: PipelineConfig;
-  counters: PipelineCounters;
-  log?: (line: string) => void;
+  /** What the loop reports, for the process's metrics. */
+  events?: SinkEvents;
+}
+
+export interface SinkEvents {
+  deadLettered?(count: number): void;
+  /** A batch is written: its rows, and the older versions of its keys it dropped (they would lose anyway). */
+  batchWritten?(rows: number, superseded: number): void;
 }
 
 export interface RunningBatchConsumer {
@@ -28,8 +36,6 @@ export interface RunningBatchConsumer {
   /** Finishes the batch in flight, commits its offsets and disconnects. */
   stop(): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Batches of one partition written at once: hides the Temporal round trips of each behind the others. */
 export const BATCHES_IN_FLIGHT = 3;
@@ -77,17 +83,12 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: config.kafka.partitions,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-      // Up to BATCHES_IN_FLIGHT batches of this partition are written at once; offsets are committed
-      // strictly in order, each only once its batch and every batch before it are written.
-      const inFlight: { lastOffset: string; writeTimeAfter: number; written: Promise<void> }[] = [];
-      const commitOldest = async () => {
-        const oldest = inFlight.shift()!;
-        await oldest.written;
-        resolveOffset(oldest.lastOffset);
-        const offset = (BigInt(oldest.lastOffset) + 1n).toString();
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset, metadata: writeTimeMetadata(oldest.writeTimeAfter) }]);
+      const inFlight = new InOrderCommits<{ lastOffset: string; writeTimeAfter: number }>(BATCHES_IN_FLIGHT, async ({ lastOffset, writeTimeAfter }) => {
+        resolveOffset(lastOffset);
+        const offset = (BigInt(lastOffset) + 1n).toString();
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset, metadata: writeTimeMetadata(writeTimeAfter) }]);
         await heartbeat();
-      };
+      });
       if (batch.messages.length === 0) return;
       let writeTime = await writeTimeBefore(batch.partition, batch.messages[0]!.offset);
       clocks.delete(batch.partition); // set again only once every batch cut here is committed
@@ -109,27 +110,21 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
                 toDeadLetter(message, { topic: batch.topic, partition: batch.partition, offset: message.offset, timestamp: message.timestamp, reason, failedAt: now }),
               ),
             });
-            deps.counters.deadLettered += cut.dead.length;
+            deps.events?.deadLettered?.(cut.dead.length);
           }
           const { rows } = cut;
           const written = rows.length === 0
             ? Promise.resolve()
-            : writeThroughTemporal(deps, range, rows, heartbeat).then(() => {
-                deps.counters.rowsWritten += rows.length;
-                deps.counters.versionsSuperseded += cut.versions - rows.length;
-                deps.counters.batchesWritten += 1;
-              });
-          written.catch(() => undefined); // observed in order by commitOldest
-          inFlight.push({ lastOffset, writeTimeAfter: cut.writeTimeAfter, written });
-          if (inFlight.length >= BATCHES_IN_FLIGHT) await commitOldest();
+            : writeThroughTemporal(deps, range, rows, heartbeat).then(() => deps.events?.batchWritten?.(rows.length, cut.versions - rows.length));
+          await inFlight.add({ lastOffset, writeTimeAfter: cut.writeTimeAfter }, written);
         }
         if (!isRunning() || isStale()) return; // the partition moved: the next owner re-reads from the last commit
-        while (inFlight.length > 0) await commitOldest();
+        await inFlight.drain();
         const last = batch.messages[batch.messages.length - 1]!.offset;
         clocks.set(batch.partition, { nextOffset: (BigInt(last) + 1n).toString(), writeTime });
       } finally {
         // Never leave a batch's workflow unattended when the partition is given up or a batch failed.
-        await Promise.allSettled(inFlight.map((b) => b.written));
+        await inFlight.settle();
       }
     },
   });
@@ -163,7 +158,7 @@ async function writeThroughTemporal(
 async function runBatchWorkflow(deps: BatchConsumerDeps, workflowId: string, batch: SinkBatch, heartbeat: () => Promise<void>): Promise<SinkBatchResult> {
   let handle;
   try {
-    handle = await deps.temporal.workflow.start('writeBatch', {
+    handle = await deps.temporal.workflow.start(writeBatch, {
       taskQueue: deps.config.temporal.sinkTaskQueue,
       workflowId,
       args: [batch],
@@ -173,9 +168,9 @@ async function runBatchWorkflow(deps: BatchConsumerDeps, workflowId: string, bat
   } catch (error) {
     // The same offsets were written before (a redelivery after a crash before commit): reuse that run.
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    handle = deps.temporal.workflow.getHandle(workflowId);
+    handle = deps.temporal.workflow.getHandle<typeof writeBatch>(workflowId);
   }
-  const result = handle.result() as Promise<SinkBatchResult>;
+  const result = handle.result();
   let settled = false;
   result.then(() => (settled = true), () => (settled = true));
   while (!settled) {

@@ -1,11 +1,10 @@
 // Process entry point: `npm run worker:ingest`. Runs slot workflows and their fetch/publish activities.
-import { createKafka } from '../kafka/client';
 import { createSourceClient } from '../source/client';
 import { startIngestWorker } from './ingest';
 import { runWorkerProcess } from './run-process';
 
-runWorkerProcess('ingest', async (config, counters) => {
+runWorkerProcess('ingest', { cassandra: false }, async ({ config, counters, clients }) => {
   if (!config.source.url) throw new Error('SOURCE_URL is not set: a standalone ingest worker needs the source API address (e.g. https://randomuser.me/api/)');
   const source = createSourceClient({ baseUrl: config.source.url, timeoutMs: config.source.timeoutMs, maxResponseBytes: config.source.maxResponseBytes });
-  return startIngestWorker({ config, kafka: createKafka(config.kafka), source, counters });
+  return startIngestWorker({ config, counters, temporal: clients.temporal, kafka: clients.kafka, source });
 });

@@ -1,39 +1,35 @@
-import { withHeartbeats } from './heartbeats';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { Kafka } from 'kafkajs';
-import { createFetchActivities } from '../activities/fetch-users';
-import { createProducer } from '../kafka/client';
-import { createPublishActivities } from '../activities/publish-users';
+import { withHeartbeats } from '../activities/heartbeats';
+import { createFetchActivities } from '../activities/ingest/fetch-users';
+import { createPublishActivities } from '../activities/ingest/publish-users';
 import type { PipelineConfig } from '../config/pipeline-config';
+import { createProducer } from '../kafka/client';
 import type { PipelineCounters } from '../metrics/pipeline-counters';
+import type { TemporalClients } from '../pipeline/clients';
 import type { SourceClient } from '../source/client';
-import { temporalConnectionOptions } from '../temporal/connection-options';
+import { runWorker, workflowCode, type RunningWorker } from './run-worker';
 
-export interface RunningWorker {
-  /** Resolves when the worker stopped; rejects if it failed. */
-  done: Promise<void>;
-  /** Lets in-flight tasks finish, then stops. */
-  stop(): Promise<void>;
+export interface IngestWorkerDeps {
+  config: PipelineConfig;
+  temporal: TemporalClients;
+  kafka: Kafka;
+  source: SourceClient;
+  counters: PipelineCounters;
 }
 
-/** The ingest worker: runs slot workflows and their fetch and publish activities. */
-export async function startIngestWorker(deps: { config: PipelineConfig; kafka: Kafka; source: SourceClient; counters: PipelineCounters }): Promise<RunningWorker> {
+/** The ingest worker: runs slot workflows and their fetch and publish activities, on the clients it is given. */
+export async function startIngestWorker(deps: IngestWorkerDeps): Promise<RunningWorker> {
   const { config, counters } = deps;
   const producer = createProducer(deps.kafka);
   await producer.connect();
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
-  const fetchActivities = createFetchActivities({ source: deps.source });
   const worker = await Worker.create({
-    connection,
+    connection: deps.temporal.connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.ingestTaskQueue,
     ...workflowCode(config),
     activities: withHeartbeats({
-      async fetchUsers(input: Parameters<typeof fetchActivities.fetchUsers>[0]) {
-        const records = await fetchActivities.fetchUsers(input);
-        counters.usersFetched += records.length;
-        return records;
-      },
+      ...createFetchActivities({ source: deps.source, onFetched: (count) => (counters.usersFetched += count) }),
       ...createPublishActivities({
         producer,
         topic: config.kafka.topic,
@@ -44,30 +40,5 @@ export async function startIngestWorker(deps: { config: PipelineConfig; kafka: K
       }),
     }),
   });
-  return runWorker(worker, async () => {
-    await producer.disconnect();
-    await connection.close();
-  });
-}
-
-/**
- * Where a worker gets its workflow code: the bundle built ahead of time when WORKFLOW_BUNDLE_PATH names
- * one (the Docker image: no webpack run at every start, every replica runs the same code), else
- * bundled from source at start.
- */
-export function workflowCode(config: PipelineConfig): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
-  const codePath = config.temporal.workflowBundlePath;
-  return codePath ? { workflowBundle: { codePath } } : { workflowsPath: require.resolve('../workflows') };
-}
-
-/** Runs a Temporal worker in the background; `stop` shuts it down gracefully and releases its clients. */
-export function runWorker(worker: Worker, release: () => Promise<void>): RunningWorker {
-  const done = worker.run().finally(release);
-  return {
-    done,
-    async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await done;
-    },
-  };
+  return runWorker(worker, () => producer.disconnect());
 }

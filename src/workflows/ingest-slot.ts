@@ -1,21 +1,8 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { FetchActivities } from '../activities/fetch-users';
-import type { PublishActivities } from '../activities/publish-users';
+import { INVALID_SLOT_TIME, type FetchActivities, type IngestSlotInput, type IngestSlotResult, type PublishActivities } from '../contracts/ingest';
 
-export interface IngestSlotInput {
-  scheduleId: string;
-  usersPerSlot: number;
-  /** Set to re-run one slot by hand; a scheduled run takes its slot from the schedule. */
-  slotTime?: string;
-}
-
-export interface IngestSlotResult {
-  slotTime: string;
-  seed: string;
-  fetched: number;
-  published: number;
-}
+export type { IngestSlotInput, IngestSlotResult } from '../contracts/ingest';
 
 /** The source serves at most this many users per request; bigger slots are fetched page by page. */
 export const PAGE_SIZE = 1000;
@@ -42,7 +29,7 @@ const { publishUsers } = proxyActivities<PublishActivities>({
 export async function ingestSlot(input: IngestSlotInput): Promise<IngestSlotResult> {
   const info = workflowInfo();
   const slot = input.slotTime ? new Date(input.slotTime) : (info.typedSearchAttributes.get(scheduledStartTime) ?? info.startTime);
-  if (Number.isNaN(slot.getTime())) throw ApplicationFailure.nonRetryable(`slotTime "${input.slotTime}" is not a timestamp`, 'InvalidSlotTime');
+  if (Number.isNaN(slot.getTime())) throw ApplicationFailure.nonRetryable(`slotTime "${input.slotTime}" is not a timestamp`, INVALID_SLOT_TIME);
   const slotTime = slot.toISOString();
   const seed = `${input.scheduleId}@${slotTime}`;
   const pageSize = Math.min(PAGE_SIZE, input.usersPerSlot);

@@ -1,6 +1,5 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, TimeoutFailure, type RetryPolicy } from '@temporalio/workflow';
-import type { SinkActivities } from '../activities/write-rows';
-import { ROWS_NOT_HELD, type BatchRef, type SinkBatch, type SinkBatchResult } from '../contracts/sink';
+import { ROWS_NOT_HELD, type BatchRef, type SinkActivities, type SinkBatch, type SinkBatchResult } from '../contracts/sink';
 
 export type { SinkBatch, SinkBatchResult } from '../contracts/sink';
 

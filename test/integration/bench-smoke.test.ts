@@ -1,9 +1,9 @@
-import { sinkBench } from '../../src/bench/sink-bench';
-import { backfillBench, e2eBench, scheduleBench } from '../../src/bench/slot-benches';
+import { sinkBench } from '../../bench/sink-bench';
+import { backfillBench, e2eBench, scheduleBench } from '../../bench/slot-benches';
 
 // Keeps the benchmark runnable: tiny sizes, no timing asserted (figures come from `npm run bench`).
 describe('bench smoke', () => {
-  it('sink: preloads, measures the ceiling, runs a real consumer worker process and reports its figures', async () => {
+  it('sink: preloads, measures the ceiling, runs a real sink worker process and reports its figures', async () => {
     const lines: string[] = [];
     const result = await sinkBench({ records: 300, workers: 1, batchMaxRecords: 100, progress: (l) => lines.push(l) });
     expect(result).toMatchObject({ bench: 'sink', records: 300, workers: 1, batchMaxRecords: 100 });

@@ -1,5 +1,5 @@
 import { Client, types } from 'cassandra-driver';
-import { stackAddresses, uniqueName } from '../../src/bench/stack-addresses';
+import { stackAddresses, uniqueName } from '../support/stack-addresses';
 
 describe('Cassandra node of the local stack', () => {
   it('creates a keyspace and table, inserts with prepared statements and reads the rows back', async () => {

@@ -1,5 +1,5 @@
 import { applySchema } from '../../src/cassandra/apply-schema';
-import { IsolatedPipeline, waitFor } from '../../src/bench/isolated-pipeline';
+import { IsolatedPipeline, waitFor } from '../support/isolated-pipeline';
 import { createProducer } from '../../src/kafka/client';
 import { DLQ_HEADER } from '../../src/kafka/dead-letter';
 import { runPipeline } from '../support/run-command';
@@ -37,7 +37,7 @@ describe('dead letters: each dead message listed and replayed once', () => {
     // Cassandra refuses the batch's rows (no table), so the batch stays unwritten and uncommitted
     // after its dead letters went out.
     await pipeline.cassandra.execute(`DROP TABLE ${keyspace}.${table}`);
-    const first = await WorkerProcess.start('consumer', pipeline.workerEnv());
+    const first = await WorkerProcess.start('sink', pipeline.workerEnv());
     workers.push(first);
 
     const poison = ['not json {', '{"schema_version":1}', '[]', 'null'];
@@ -52,7 +52,7 @@ describe('dead letters: each dead message listed and replayed once', () => {
     await first.kill9();
 
     await applySchema(pipeline.cassandra, pipeline.config.cassandra);
-    workers.push(await WorkerProcess.start('consumer', pipeline.workerEnv()));
+    workers.push(await WorkerProcess.start('sink', pipeline.workerEnv()));
     await pipeline.waitForDrain(120_000);
     const onTopic = await pipeline.readTopic(pipeline.config.kafka.dlqTopic);
     expect(onTopic).toHaveLength(2 * poison.length); // the redelivery sent them again

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { IsolatedPipeline, sleep, waitFor } from '../../src/bench/isolated-pipeline';
-import { kafkaBootstrap } from '../../src/stack/services/kafka';
-import { loadStackSettings } from '../../src/stack/settings';
-import { stackDown, stackStopService, stackUp } from '../../src/stack/stack';
+import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
+import { kafkaBootstrap } from '../../src/dev/stack/services/kafka';
+import { loadStackSettings } from '../../src/dev/stack/settings';
+import { stackDown, stackStopService, stackUp } from '../../src/dev/stack/stack';
 import { settle } from '../support/faults';
 import { checkInvariant, expectInvariant } from '../support/invariant';
 import { WorkerProcess } from '../support/worker-process';
@@ -27,7 +27,7 @@ describe('fault: one broker of a three-broker Kafka killed with SIGKILL', () => 
     await stackUp(settings, quiet, { only: ['kafka'] });
     pipeline = await IsolatedPipeline.create({ KAFKA_BROKERS: kafkaBootstrap(settings).join(','), KAFKA_REPLICATION_FACTOR: '3', SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '20', BATCH_MAX_WAIT: '100ms' });
     await pipeline.prepare();
-    workers.push(await WorkerProcess.start('ingest', pipeline.workerEnv()), await WorkerProcess.start('consumer', pipeline.workerEnv()));
+    workers.push(await WorkerProcess.start('ingest', pipeline.workerEnv()), await WorkerProcess.start('sink', pipeline.workerEnv()));
   }, 300_000);
 
   afterAll(async () => {

@@ -1,13 +1,13 @@
-import { IsolatedPipeline, sleep, waitFor } from '../../src/bench/isolated-pipeline';
-import { loadStackSettings } from '../../src/stack/settings';
-import { stackStopService, stackUp } from '../../src/stack/stack';
+import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
+import { loadStackSettings } from '../../src/dev/stack/settings';
+import { stackStopService, stackUp } from '../../src/dev/stack/stack';
 import { checkInvariant, expectInvariant } from '../support/invariant';
 import { retriedActivities, settle } from '../support/faults';
 import { WorkerProcess } from '../support/worker-process';
 
 /**
  * Each server of the stack killed with SIGKILL in the middle of a run, then started again, with
- * ingest and consumer workers as their own processes. None of them may crash; the invariant holds.
+ * ingest and sink workers as their own processes. None of them may crash; the invariant holds.
  */
 describe('fault: a server killed with SIGKILL mid-stream and restarted', () => {
   const settings = loadStackSettings();
@@ -18,7 +18,7 @@ describe('fault: a server killed with SIGKILL mid-stream and restarted', () => {
   beforeAll(async () => {
     pipeline = await IsolatedPipeline.create({ SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '20', BATCH_MAX_RECORDS: '50', BATCH_MAX_WAIT: '100ms' });
     await pipeline.prepare();
-    workers.push(await WorkerProcess.start('ingest', pipeline.workerEnv()), await WorkerProcess.start('consumer', pipeline.workerEnv()));
+    workers.push(await WorkerProcess.start('ingest', pipeline.workerEnv()), await WorkerProcess.start('sink', pipeline.workerEnv()));
   });
 
   afterEach(async () => {

@@ -1,6 +1,6 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import { IsolatedPipeline } from '../../src/bench/isolated-pipeline';
-import { uniqueName } from '../../src/bench/stack-addresses';
+import { IsolatedPipeline } from '../support/isolated-pipeline';
+import { uniqueName } from '../support/stack-addresses';
 import type { IngestSlotResult } from '../../src/workflows/ingest-slot';
 import { retriedActivities } from '../support/faults';
 import { startMisbehavingSource, type Misbehaviour } from '../support/misbehaving-source';

@@ -1,4 +1,4 @@
-import { IsolatedPipeline, sleep, waitFor } from '../../src/bench/isolated-pipeline';
+import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
 import { checkInvariant, expectInvariant } from '../support/invariant';
 import { retriedActivities, runningWorkflow, settle } from '../support/faults';
 import { WorkerProcess } from '../support/worker-process';
@@ -6,7 +6,7 @@ import { WorkerProcess } from '../support/worker-process';
 describe('fault: a worker process killed with SIGKILL', () => {
   let pipeline: IsolatedPipeline;
   const workers: WorkerProcess[] = [];
-  const start = async (kind: 'ingest' | 'consumer') => {
+  const start = async (kind: 'ingest' | 'sink') => {
     const worker = await WorkerProcess.start(kind, pipeline.workerEnv());
     workers.push(worker);
     return worker;
@@ -17,9 +17,9 @@ describe('fault: a worker process killed with SIGKILL', () => {
     pipeline = await IsolatedPipeline.create({ SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '40', BATCH_MAX_RECORDS: '25', BATCH_MAX_WAIT: '100ms' }, { sourceDelayMs: 800 });
     await pipeline.prepare();
     await start('ingest');
-    await start('consumer');
+    await start('sink');
   });
-  const live = (kind: 'ingest' | 'consumer') => workers.find((w) => w.kind === kind && !w.exit)!;
+  const live = (kind: 'ingest' | 'sink') => workers.find((w) => w.kind === kind && !w.exit)!;
 
   afterAll(async () => {
     for (const worker of workers) await worker.stop().catch(() => undefined);
@@ -28,7 +28,7 @@ describe('fault: a worker process killed with SIGKILL', () => {
 
   it('1. the consumer, in the middle of a batch: the batch is finished by its restarted successor, nothing lost or doubled', async () => {
     const ingest = live('ingest');
-    const consumer = live('consumer');
+    const consumer = live('sink');
     await pipeline.schedule().unpause('started by the test');
     await waitFor('rows before the crash', async () => (await pipeline.cassandraIds()).length >= 50, 60_000, 300);
 
@@ -37,7 +37,7 @@ describe('fault: a worker process killed with SIGKILL', () => {
     await consumer.kill9();
     const inFlight = await pipeline.lag(); // read but not committed: what the successor must redo
     await sleep(3000); // slots keep being published while no consumer runs
-    const successor = await start('consumer');
+    const successor = await start('sink');
     await sleep(3000);
     const slots = await settle(pipeline);
 

@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { stackAddresses, uniqueName } from '../../src/bench/stack-addresses';
+import { stackAddresses, uniqueName } from '../support/stack-addresses';
 
 describe('Kafka broker of the local stack', () => {
   it('round-trips keyed messages through a fresh topic with an idempotent producer', async () => {

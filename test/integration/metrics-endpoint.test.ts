@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createSourceClient } from '../../src/source/client';
 import { toUserRecord } from '../../src/record/user-record';
-import { IsolatedPipeline, waitFor } from '../../src/bench/isolated-pipeline';
+import { IsolatedPipeline, waitFor } from '../support/isolated-pipeline';
 
-describe('consumer worker process (npm run worker:consumer)', () => {
+describe('sink worker process (npm run worker:sink)', () => {
   let pipeline: IsolatedPipeline;
 
   beforeAll(async () => {
@@ -18,7 +18,7 @@ describe('consumer worker process (npm run worker:consumer)', () => {
 
   it('serves Prometheus metrics with the pipeline\'s and the Temporal SDK\'s, and stops cleanly on SIGTERM', async () => {
     const port = 19000 + Math.floor(Math.random() * 400) * 2;
-    const worker = spawn(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../../src/workers/consumer-worker.ts')], {
+    const worker = spawn(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../../src/workers/sink-worker.ts')], {
       env: { ...process.env, ...pipeline.commandEnv(), METRICS_PORT: String(port), KAFKAJS_NO_PARTITIONER_WARNING: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -27,7 +27,7 @@ describe('consumer worker process (npm run worker:consumer)', () => {
     worker.stderr.on('data', (d) => (output += d));
     const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
     try {
-      await waitFor('the worker to start', async () => output.includes('consumer worker running'), 60_000);
+      await waitFor('the worker to start', async () => output.includes('sink worker running'), 60_000);
       expect(output).toContain(`metrics at http://127.0.0.1:${port}/metrics`);
 
       const now = new Date();
@@ -52,6 +52,6 @@ describe('consumer worker process (npm run worker:consumer)', () => {
       worker.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-    expect(output).toContain('SIGTERM: consumer worker finishing in-flight work');
+    expect(output).toContain('SIGTERM: sink worker finishing in-flight work');
   });
 });

@@ -1,9 +1,9 @@
 import { slotWorkflowId } from '../../src/schedule/run-slots';
 import { createSourceClient } from '../../src/source/client';
 import { toUserRecord } from '../../src/record/user-record';
-import { loadStackSettings } from '../../src/stack/settings';
-import { temporalBinary } from '../../src/stack/services/temporal';
-import { IsolatedPipeline, waitFor } from '../../src/bench/isolated-pipeline';
+import { loadStackSettings } from '../../src/dev/stack/settings';
+import { temporalBinary } from '../../src/dev/stack/services/temporal';
+import { IsolatedPipeline, waitFor } from '../support/isolated-pipeline';
 import { runCommand, runPipeline } from '../support/run-command';
 
 describe('pipeline command against the real stack', () => {

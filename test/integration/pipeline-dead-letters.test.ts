@@ -1,6 +1,6 @@
 import { createSourceClient } from '../../src/source/client';
 import { toUserRecord } from '../../src/record/user-record';
-import { IsolatedPipeline, waitFor } from '../../src/bench/isolated-pipeline';
+import { IsolatedPipeline, waitFor } from '../support/isolated-pipeline';
 
 describe('pipeline: bad messages on the topic', () => {
   let pipeline: IsolatedPipeline;

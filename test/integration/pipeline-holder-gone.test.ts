@@ -1,7 +1,7 @@
 import { toUserRecord } from '../../src/record/user-record';
-import { generateUsers } from '../../src/source/generator';
-import { IsolatedPipeline } from '../../src/bench/isolated-pipeline';
-import { uniqueName } from '../../src/bench/stack-addresses';
+import { generateUsers } from '../../src/dev/fake-source/generator';
+import { IsolatedPipeline } from '../support/isolated-pipeline';
+import { uniqueName } from '../support/stack-addresses';
 
 describe('pipeline: a batch whose consumer process went away', () => {
   let pipeline: IsolatedPipeline;

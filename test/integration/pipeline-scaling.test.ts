@@ -1,8 +1,8 @@
 import { createSourceClient } from '../../src/source/client';
 import { toUserRecord } from '../../src/record/user-record';
-import { IsolatedPipeline, waitFor } from '../../src/bench/isolated-pipeline';
+import { IsolatedPipeline, waitFor } from '../support/isolated-pipeline';
 
-describe('pipeline: several consumer workers', () => {
+describe('pipeline: several sink workers', () => {
   let pipeline: IsolatedPipeline;
 
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { IsolatedPipeline, waitFor } from '../../src/bench/isolated-pipeline';
+import { IsolatedPipeline, waitFor } from '../support/isolated-pipeline';
 
 describe('pipeline: schedule → Kafka → Cassandra', () => {
   let pipeline: IsolatedPipeline;

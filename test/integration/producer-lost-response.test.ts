@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { Kafka, logLevel, Partitioners, type ISocketFactory, type Producer } from 'kafkajs';
-import { stackAddresses, uniqueName } from '../../src/bench/stack-addresses';
+import { stackAddresses, uniqueName } from '../support/stack-addresses';
 import { createProducer } from '../../src/kafka/client';
 
 /**

@@ -1,6 +1,6 @@
-import { IsolatedPipeline, waitFor } from '../../src/bench/isolated-pipeline';
+import { IsolatedPipeline, waitFor } from '../support/isolated-pipeline';
 import { slotWorkflowId } from '../../src/schedule/run-slots';
-import type { IngestSlotInput } from '../../src/workflows/ingest-slot';
+import type { IngestSlotInput } from '../../src/contracts/ingest';
 import { runPipeline } from '../support/run-command';
 
 /** Slots that timed out are counted by `pipeline status`, and the command it prints runs them again. */

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { ensureSchedule } from '../../src/schedule/ensure-schedule';
-import { stackAddresses, uniqueName } from '../../src/bench/stack-addresses';
+import { stackAddresses, uniqueName } from '../support/stack-addresses';
 
 describe('slot schedule at start', () => {
   let connection: Connection;

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Client, auth } from 'cassandra-driver';
-import { IsolatedPipeline, waitFor } from '../../src/bench/isolated-pipeline';
-import { uniqueName } from '../../src/bench/stack-addresses';
-import { DEFAULT_CASSANDRA_CREDENTIALS } from '../../src/stack/services/cassandra';
-import { kafkaNodePorts } from '../../src/stack/services/kafka';
-import { loadStackSettings } from '../../src/stack/settings';
-import { stackStopService, stackUp } from '../../src/stack/stack';
+import { IsolatedPipeline, waitFor } from '../support/isolated-pipeline';
+import { uniqueName } from '../support/stack-addresses';
+import { DEFAULT_CASSANDRA_CREDENTIALS } from '../../src/dev/stack/services/cassandra';
+import { kafkaNodePorts } from '../../src/dev/stack/services/kafka';
+import { loadStackSettings } from '../../src/dev/stack/settings';
+import { stackStopService, stackUp } from '../../src/dev/stack/stack';
 import { settle } from '../support/faults';
 import { checkInvariant, expectInvariant } from '../support/invariant';
 import { runPipeline } from '../support/run-command';
@@ -71,7 +71,7 @@ describe('security: credentials from the environment, and secrets that never lea
 
   it('runs end to end with SASL Kafka, a Cassandra role and a Temporal API key, and no secret shows anywhere', async () => {
     const ingest = await WorkerProcess.start('ingest', env);
-    const consumer = await WorkerProcess.start('consumer', env);
+    const consumer = await WorkerProcess.start('sink', env);
     await pipeline.schedule().unpause('started by the test');
     await waitFor('rows through the authenticated servers', async () => (await pipeline.cassandraIds()).length >= 20, 60_000, 300);
     const slots = await settle(pipeline);
@@ -98,7 +98,7 @@ describe('security: credentials from the environment, and secrets that never lea
   });
 
   it.each([
-    ['CASSANDRA_PASSWORD', 'consumer', /^error: Cassandra at \S+ rejected the credentials \(check CASSANDRA_USERNAME and CASSANDRA_PASSWORD\)/],
+    ['CASSANDRA_PASSWORD', 'sink', /^error: Cassandra at \S+ rejected the credentials \(check CASSANDRA_USERNAME and CASSANDRA_PASSWORD\)/],
     ['KAFKA_SASL_PASSWORD', 'ingest', /^error: Kafka at \S+ rejected the SASL credentials/],
   ] as const)('a wrong %s stops the %s worker at start with one clear line, without retrying', async (variable, kind, reason) => {
     const wrong = `wrong-${randomBytes(6).toString('hex')}`;

@@ -1,11 +1,11 @@
-import { IsolatedPipeline, sleep, waitFor } from '../../src/bench/isolated-pipeline';
+import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
 import { WorkerProcess } from '../support/worker-process';
 import { checkLastVersionWins, publish, recordFigures, versionedUsers, versionOf } from '../support/versions';
 
 const KEYS = 500;
 
 /**
- * "Last version wins": every key published several times in a row, drained by consumer worker
+ * "Last version wins": every key published several times in a row, drained by sink worker
  * processes that are killed and share the topic on the way, ends on its last version in Cassandra.
  * Every key's versions follow each other on the topic, the last ones too: with batches of 50 and
  * three batches of a partition in flight, versions of a key are written by the same batch and by
@@ -15,7 +15,7 @@ describe('sink: the last version of every key wins', () => {
   let pipeline: IsolatedPipeline;
   const workers: WorkerProcess[] = [];
   const start = async () => {
-    const worker = await WorkerProcess.start('consumer', pipeline.workerEnv());
+    const worker = await WorkerProcess.start('sink', pipeline.workerEnv());
     workers.push(worker);
     return worker;
   };

@@ -1,4 +1,4 @@
-import { IsolatedPipeline, waitFor } from '../../src/bench/isolated-pipeline';
+import { IsolatedPipeline, waitFor } from '../support/isolated-pipeline';
 import { parseBatchWorkflowId } from '../../src/sink/batch-id';
 import { checkLastVersionWins, publish, recordFigures, versionedUsers, versionOf } from '../support/versions';
 

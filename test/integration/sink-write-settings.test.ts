@@ -1,15 +1,15 @@
 import type { Client } from 'cassandra-driver';
 import type { KafkaMessage } from 'kafkajs';
 import { BatchHandoff } from '../../src/sink/batch-handoff';
-import { createSinkActivities } from '../../src/activities/write-rows';
+import { createSinkActivities } from '../../src/activities/sink/write-rows';
 import { BATCH_NOT_ON_KAFKA } from '../../src/contracts/sink';
 import { applySchema } from '../../src/cassandra/apply-schema';
 import { createCassandraClient } from '../../src/cassandra/client';
 import { loadPipelineConfig, type PipelineConfig } from '../../src/config/pipeline-config';
 import { toUserRecord } from '../../src/record/user-record';
 import { cutBatch } from '../../src/sink/cut-batch';
-import { generateUsers } from '../../src/source/generator';
-import { stackAddresses, uniqueName } from '../../src/bench/stack-addresses';
+import { generateUsers } from '../../src/dev/fake-source/generator';
+import { stackAddresses, uniqueName } from '../support/stack-addresses';
 
 const T0 = Date.now();
 const now = new Date(T0);

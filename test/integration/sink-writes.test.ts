@@ -1,6 +1,6 @@
 import { policies, type ClientOptions } from 'cassandra-driver';
 import { BatchHandoff } from '../../src/sink/batch-handoff';
-import { createSinkActivities } from '../../src/activities/write-rows';
+import { createSinkActivities } from '../../src/activities/sink/write-rows';
 import { ROWS_NOT_HELD } from '../../src/contracts/sink';
 import { createKafka } from '../../src/kafka/client';
 import { readPartitionRange } from '../../src/kafka/read-range';
@@ -9,8 +9,8 @@ import { createCassandraClient } from '../../src/cassandra/client';
 import { loadPipelineConfig } from '../../src/config/pipeline-config';
 import { toUserRecord } from '../../src/record/user-record';
 import { toBoundRow } from '../../src/cassandra/bound-row';
-import { generateUsers } from '../../src/source/generator';
-import { stackAddresses, uniqueName } from '../../src/bench/stack-addresses';
+import { generateUsers } from '../../src/dev/fake-source/generator';
+import { stackAddresses, uniqueName } from '../support/stack-addresses';
 
 describe('writeRows against Cassandra', () => {
   const config = loadPipelineConfig({ CASSANDRA_CONTACT_POINTS: stackAddresses().cassandraContactPoints.join(','), CASSANDRA_KEYSPACE: uniqueName('sink') });

@@ -1,6 +1,6 @@
 import net from 'node:net';
-import { IsolatedPipeline, sleep, waitFor } from '../../src/bench/isolated-pipeline';
-import { startSourceServer } from '../../src/source/server';
+import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
+import { startSourceServer } from '../../src/dev/fake-source/server';
 import { recordFigures } from '../support/versions';
 import { WorkerProcess } from '../support/worker-process';
 

@@ -1,4 +1,4 @@
-import { IsolatedPipeline, sleep, waitFor } from '../../src/bench/isolated-pipeline';
+import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
 import { ownPauseTime, slotsBetween } from '../../src/schedule/catch-up';
 import { slotWorkflowId } from '../../src/schedule/run-slots';
 import { settle } from '../support/faults';

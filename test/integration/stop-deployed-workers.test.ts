@@ -1,4 +1,4 @@
-import { IsolatedPipeline, sleep, waitFor } from '../../src/bench/isolated-pipeline';
+import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
 import { settle } from '../support/faults';
 import { checkInvariant, expectInvariant } from '../support/invariant';
 import { runPipeline } from '../support/run-command';
@@ -13,7 +13,7 @@ const ABSENT_MS = 150_000;
 describe('deployed workers away for minutes', () => {
   let pipeline: IsolatedPipeline;
   const workers: WorkerProcess[] = [];
-  const start = async (kind: 'ingest' | 'consumer') => {
+  const start = async (kind: 'ingest' | 'sink') => {
     const worker = await WorkerProcess.start(kind, pipeline.workerEnv());
     workers.push(worker);
     return worker;
@@ -30,7 +30,7 @@ describe('deployed workers away for minutes', () => {
   }, 120_000);
 
   it('lose no slot: the slots that fired meanwhile wait, are shown waiting, and complete when workers return', async () => {
-    const [ingest, consumer] = [await start('ingest'), await start('consumer')];
+    const [ingest, consumer] = [await start('ingest'), await start('sink')];
     await pipeline.schedule().unpause('started by the test');
     await pipeline.waitForSlots(2, 60_000);
     await Promise.all([ingest.kill9(), consumer.kill9()]);
@@ -44,7 +44,7 @@ describe('deployed workers away for minutes', () => {
     expect(json.slots.value.open).toBeGreaterThanOrEqual(waiting);
 
     await start('ingest');
-    await start('consumer');
+    await start('sink');
     await waitFor('the waiting slots to run', async () => (await pipeline.temporal.workflow.count(`WorkflowType = 'ingestSlot' AND TaskQueue = '${pipeline.config.temporal.ingestTaskQueue}' AND ExecutionStatus = 'Running'`)).count <= 1, 120_000, 1000);
     const slots = await settle(pipeline);
     const report = await checkInvariant(pipeline);

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createEchoActivities } from '../fixtures/echo-activities';
-import { stackAddresses, uniqueName } from '../../src/bench/stack-addresses';
+import { stackAddresses, uniqueName } from '../support/stack-addresses';
 
 describe('Temporal dev server of the local stack', () => {
   it('runs a workflow and its activities on a real worker', async () => {

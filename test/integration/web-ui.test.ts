@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { loadStackSettings } from '../../src/stack/settings';
-import { IsolatedPipeline, waitFor } from '../../src/bench/isolated-pipeline';
+import { loadStackSettings } from '../../src/dev/stack/settings';
+import { IsolatedPipeline, waitFor } from '../support/isolated-pipeline';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadStackSettings } from '../../src/stack/settings';
-import { stackUp } from '../../src/stack/stack';
+import { loadStackSettings } from '../../src/dev/stack/settings';
+import { stackUp } from '../../src/dev/stack/stack';
 
 /**
  * Integration tests talk to the real local stack. Bring it up when it is not running, and remember

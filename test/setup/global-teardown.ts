@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadStackSettings } from '../../src/stack/settings';
-import { stackDown } from '../../src/stack/stack';
+import { loadStackSettings } from '../../src/dev/stack/settings';
+import { stackDown } from '../../src/dev/stack/stack';
 
 /** Stops the stack only if the global setup started it, unless KEEP_STACK=1 asks to keep it for the next run. */
 export default async function globalTeardown(): Promise<void> {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { IsolatedPipeline, sleep } from '../../src/bench/isolated-pipeline';
-import { loadStackSettings } from '../../src/stack/settings';
-import { stackStopService, stackUp } from '../../src/stack/stack';
+import { IsolatedPipeline, sleep } from '../support/isolated-pipeline';
+import { loadStackSettings } from '../../src/dev/stack/settings';
+import { stackStopService, stackUp } from '../../src/dev/stack/stack';
 import { settle } from '../support/faults';
 import { checkInvariant, expectInvariant } from '../support/invariant';
 import { WorkerProcess } from '../support/worker-process';
@@ -25,7 +25,7 @@ function random(seed: number): () => number {
 type Fault = 'consumer-kill9' | 'cassandra-kill9' | 'kafka-kill9';
 
 /**
- * Fault 9: `npm run test:soak`. Minutes of 1-s slots of hundreds of users, with the consumer worker,
+ * Fault 9: `npm run test:soak`. Minutes of 1-s slots of hundreds of users, with the sink worker,
  * Cassandra and the Kafka broker killed with SIGKILL at random moments (each twice), then the invariant.
  */
 describe(`soak: ${MINUTES} min at ${USERS_PER_SLOT} users per 1-s slot with random crashes (seed ${SEED})`, () => {
@@ -50,7 +50,7 @@ describe(`soak: ${MINUTES} min at ${USERS_PER_SLOT} users per 1-s slot with rand
     pipeline = await IsolatedPipeline.create({ SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT, KAFKA_TOPIC_PARTITIONS: '6', BATCH_MAX_RECORDS: '2000', BATCH_MAX_WAIT: '200ms' });
     await pipeline.prepare();
     const ingest = await WorkerProcess.start('ingest', pipeline.workerEnv());
-    let consumer = await WorkerProcess.start('consumer', pipeline.workerEnv());
+    let consumer = await WorkerProcess.start('sink', pipeline.workerEnv());
     workers.push(ingest, consumer);
 
     const next = random(SEED);
@@ -68,7 +68,7 @@ describe(`soak: ${MINUTES} min at ${USERS_PER_SLOT} users per 1-s slot with rand
       if (fault === 'consumer-kill9') {
         await consumer.kill9();
         await sleep(3000);
-        consumer = await WorkerProcess.start('consumer', pipeline.workerEnv());
+        consumer = await WorkerProcess.start('sink', pipeline.workerEnv());
         workers.push(consumer);
       } else {
         await stackStopService(settings, fault === 'kafka-kill9' ? 'kafka' : 'cassandra', { kill: true });

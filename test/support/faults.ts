@@ -1,5 +1,5 @@
-import type { IsolatedPipeline } from '../../src/bench/isolated-pipeline';
-import { waitFor } from '../../src/bench/isolated-pipeline';
+import type { IsolatedPipeline } from './isolated-pipeline';
+import { waitFor } from './isolated-pipeline';
 
 /** Waits until a workflow of the type is running on the queue and returns its id. */
 export async function runningWorkflow(pipeline: IsolatedPipeline, type: 'ingestSlot' | 'writeBatch', timeoutMs = 30_000): Promise<string> {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { IsolatedPipeline } from '../../src/bench/isolated-pipeline';
+import type { IsolatedPipeline } from './isolated-pipeline';
 import { parseBatchWorkflowId } from '../../src/sink/batch-id';
 import type { IngestSlotResult } from '../../src/workflows/ingest-slot';
 

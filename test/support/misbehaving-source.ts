@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateUsers } from '../../src/source/generator';
+import { generateUsers } from '../../src/dev/fake-source/generator';
 
 export type Misbehaviour = 'http-500' | 'http-429' | 'reset' | 'never-ends' | 'html' | 'truncated-json' | 'error-body' | 'over-cap' | 'missing-fields';
 

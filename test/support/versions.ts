@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { IsolatedPipeline } from '../../src/bench/isolated-pipeline';
+import type { IsolatedPipeline } from './isolated-pipeline';
 import { createProducer } from '../../src/kafka/client';
 import { toUserRecord, type UserRecord } from '../../src/record/user-record';
-import { generateUsers } from '../../src/source/generator';
+import { generateUsers } from '../../src/dev/fake-source/generator';
 
 /** Users whose every version differs in full_name, so a row shows which version it holds. */
 export function versionedUsers(seed: string, count: number): UserRecord[] {

@@ -2,12 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { waitFor } from '../../src/bench/isolated-pipeline';
+import { waitFor } from './isolated-pipeline';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const ENTRY = { ingest: 'src/workers/ingest-worker.ts', consumer: 'src/workers/consumer-worker.ts', 'npm start': 'src/main.ts' } as const;
+const ENTRY = { ingest: 'src/workers/ingest-worker.ts', sink: 'src/workers/sink-worker.ts', 'npm start': 'src/main.ts' } as const;
 /** The line each prints once it runs. */
-const READY: Record<keyof typeof ENTRY, string> = { ingest: 'ingest worker running', consumer: 'consumer worker running', 'npm start': 'Ctrl-C to stop' };
+const READY: Record<keyof typeof ENTRY, string> = { ingest: 'ingest worker running', sink: 'sink worker running', 'npm start': 'Ctrl-C to stop' };
 
 let bundle: Promise<string> | undefined;
 
@@ -23,7 +23,7 @@ export function workflowBundle(): Promise<string> {
 }
 
 /**
- * A worker of the pipeline as its own OS process (`npm run worker:ingest` / `worker:consumer`), so a
+ * A worker of the pipeline as its own OS process (`npm run worker:ingest` / `worker:sink`), so a
  * test can kill it the hard way. Every line it prints is kept; an exit the test did not cause counts
  * as a crash.
  */

@@ -44,7 +44,7 @@ describe('PipelineLogger', () => {
   };
   const sourceDown = () => {
     const error = ApplicationFailure.retryable('could not get an answer from random user API at https://randomuser.me/api/: getaddrinfo ENOTFOUND randomuser.me', 'SourceNetworkError');
-    error.stack = `${error.message}\n    at fetchUsers (src/activities/fetch-users.ts:31:15)`;
+    error.stack = `${error.message}\n    at fetchUsers (src/activities/ingest/fetch-users.ts:31:15)`;
     return error;
   };
 

@@ -8,7 +8,7 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { writeWorkflowBundle } from '../../scripts/bundle-workflows';
 import { loadPipelineConfig, PIPELINE_ENV_VARIABLES } from '../../src/config/pipeline-config';
-import { workflowCode } from '../../src/workers/ingest';
+import { workflowCode } from '../../src/workers/run-worker';
 
 /**
  * docker-compose.yml and the Dockerfile, checked without a Docker engine (our CI machines have none):
@@ -50,8 +50,8 @@ const SERVERS = ['postgres', 'temporal', 'temporal-ui', 'kafka-1', 'kafka-2', 'k
 const KAFKA_BROKERS = ['kafka-1', 'kafka-2', 'kafka-3'];
 /** What the workers cannot start without: answering servers and a finished init job. */
 const WORKER_NEEDS = { temporal: 'service_healthy', 'kafka-1': 'service_healthy', 'kafka-2': 'service_healthy', 'kafka-3': 'service_healthy', cassandra: 'service_healthy', 'pipeline-init': 'service_completed_successfully' };
-const PIPELINE_SERVICES = ['pipeline-init', 'ingest', 'consumer'];
-const WORKERS = ['ingest', 'consumer'];
+const PIPELINE_SERVICES = ['pipeline-init', 'ingest', 'sink'];
+const WORKERS = ['ingest', 'sink'];
 
 /** Variables a pipeline container may set beyond the app's own: the runtime's, never the app's. */
 const STANDARD_VARIABLES = new Set(['NODE_ENV', 'NODE_OPTIONS', 'TZ']);
@@ -136,7 +136,7 @@ describe('docker-compose.yml', () => {
     const { $schema: _metaSchema, ...schema } = JSON.parse(fs.readFileSync(COMPOSE_SCHEMA, 'utf8')) as Record<string, unknown>;
     const validate = new Ajv({ strict: false }).compile(schema);
     const broken = structuredClone(compose) as unknown as { services: Record<string, Record<string, unknown>> };
-    broken.services['consumer']!['depends_on'] = { temporal: { condition: 'service_ready' } };
+    broken.services['sink']!['depends_on'] = { temporal: { condition: 'service_ready' } };
     expect(validate(broken)).toBe(false);
   });
 
@@ -211,7 +211,7 @@ describe('docker-compose.yml', () => {
     const probe = healthcheckCommand(cassandra);
     expect(probe).toMatch(/^CMD cqlsh -u (\S+) -p (\S+) -e describe keyspaces$/);
     const [, user, password] = /-u (\S+) -p (\S+)/.exec(probe)!;
-    const env = interpolatedEnvironment(services['consumer']!);
+    const env = interpolatedEnvironment(services['sink']!);
     expect({ user: env['CASSANDRA_USERNAME'], password: env['CASSANDRA_PASSWORD'] }).toEqual({ user, password });
   });
 
@@ -254,9 +254,9 @@ describe('docker-compose.yml', () => {
       expect(fs.existsSync(path.join(ROOT, file))).toBe(true);
       entryPoints[name] = file;
     }
-    expect(entryPoints).toEqual({ 'pipeline-init': 'src/workers/prepare-pipeline.ts', ingest: 'src/workers/ingest-worker.ts', consumer: 'src/workers/consumer-worker.ts' });
+    expect(entryPoints).toEqual({ 'pipeline-init': 'src/pipeline/prepare-job.ts', ingest: 'src/workers/ingest-worker.ts', sink: 'src/workers/sink-worker.ts' });
     const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts['prepare:pipeline']).toBe('tsx src/workers/prepare-pipeline.ts');
+    expect(scripts['prepare:pipeline']).toBe('tsx src/pipeline/prepare-job.ts');
   });
 
   it('lets the workers scale: no container name, no host port, no deploy section', () => {
@@ -293,7 +293,7 @@ describe('the pipeline containers\' environment', () => {
   });
 
   it('the check catches a misspelt variable', () => {
-    expect(unknownVariables({ ...environmentOf(services['consumer']!), KAFKA_BROKER: 'kafka-1:19092' })).toEqual(['KAFKA_BROKER']);
+    expect(unknownVariables({ ...environmentOf(services['sink']!), KAFKA_BROKER: 'kafka-1:19092' })).toEqual(['KAFKA_BROKER']);
   });
 
   it('sets what compose cannot do without: the servers, the credentials and the source', () => {
@@ -310,7 +310,7 @@ describe('the pipeline containers\' environment', () => {
   });
 
   it('validates through loadPipelineConfig and points at the compose servers and the public API', () => {
-    const config = loadPipelineConfig(interpolatedEnvironment(services['consumer']!));
+    const config = loadPipelineConfig(interpolatedEnvironment(services['sink']!));
     const [temporalHost, temporalPort] = config.temporal.address.split(':');
     expect(services[temporalHost!]).toBeDefined();
     expect(publishedPorts(services[temporalHost!]!).map((p) => p.target)).toContain(temporalPort);
@@ -331,7 +331,7 @@ describe('the pipeline containers\' environment', () => {
   });
 
   it('keeps the app\'s defaults for everything it does not deliberately override', () => {
-    const env = interpolatedEnvironment(services['consumer']!);
+    const env = interpolatedEnvironment(services['sink']!);
     const defaults = loadPipelineConfig({});
     for (const [name, value] of Object.entries(env)) {
       if (COMPOSE_OVERRIDES.has(name)) continue;

@@ -9,7 +9,7 @@ import { upsertStatement } from '../../src/cassandra/upsert-statement';
 import { USER_ROW_COLUMNS as ROW_COLUMNS } from '../../src/record/user-row';
 import type { ScheduleDescription } from '@temporalio/client';
 import { loadPipelineConfig } from '../../src/config/pipeline-config';
-import { describeStartupError } from '../../src/workers/startup-error';
+import { describeStartupError } from '../../src/pipeline/startup-error';
 
 describe('CQL schema files', () => {
   it('split into statements with variables substituted and comments dropped', () => {

@@ -3,7 +3,7 @@ import { toUserRecord } from '../../src/record/user-record';
 import { batchDigest } from '../../src/sink/batch-digest';
 import { cutBatch } from '../../src/sink/cut-batch';
 import { nextWriteTime, writeTimeFromMetadata, writeTimeMetadata } from '../../src/sink/write-time';
-import { generateUsers } from '../../src/source/generator';
+import { generateUsers } from '../../src/dev/fake-source/generator';
 
 const T0 = 1_764_000_000_000; // ms
 

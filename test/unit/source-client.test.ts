@@ -9,8 +9,8 @@ import {
   SourceTimeoutError,
   parseRetryAfterMs,
 } from '../../src/source/errors';
-import { generateUsers } from '../../src/source/generator';
-import { startSourceServer } from '../../src/source/server';
+import { generateUsers } from '../../src/dev/fake-source/generator';
+import { startSourceServer } from '../../src/dev/fake-source/server';
 
 type Handler = (request: http.IncomingMessage, response: http.ServerResponse) => void;
 

@@ -1,6 +1,6 @@
-import { NATIONALITIES, generateUsers } from '../../src/source/generator';
+import { NATIONALITIES, generateUsers } from '../../src/dev/fake-source/generator';
 import { ApiResponseSchema, type ApiResponse, type ApiUser } from '../../src/source/schema';
-import { startSourceServer, type SourceServer } from '../../src/source/server';
+import { startSourceServer, type SourceServer } from '../../src/dev/fake-source/server';
 
 let server: SourceServer;
 beforeAll(async () => {

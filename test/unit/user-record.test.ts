@@ -7,7 +7,7 @@ import {
   toUserRecord,
   type UserRecord,
 } from '../../src/record/user-record';
-import { generateUsers } from '../../src/source/generator';
+import { generateUsers } from '../../src/dev/fake-source/generator';
 import { ApiUserSchema, type ApiUser } from '../../src/source/schema';
 
 const UUID = '5f2b8c3e-1d4a-4e6f-9a7b-0c1d2e3f4a5b';

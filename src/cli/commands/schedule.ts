@@ -2,10 +2,11 @@ import { slotsBetween } from '../../schedule/catch-up';
 import { ScheduleNotFoundError, WorkflowNotFoundError, type Client, type ScheduleDescription } from '@temporalio/client';
 import { ensureSchedule } from '../../schedule/ensure-schedule';
 import { runSlots } from '../../schedule/run-slots';
-import type { IngestSlotInput } from '../../workflows/ingest-slot';
+import type { IngestSlotInput } from '../../contracts/ingest';
 import type { CommandContext } from '../context';
 import { emit, formatAgo, formatTime, table } from '../output';
 import { CommandError, parseCommandArgs, parseDurationOption, parseTimeOption, UsageError } from '../usage';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const SCHEDULE_HELP = `usage: pipeline schedule <command> [options]
 
@@ -28,8 +29,6 @@ commands:
   delete                     delete the schedule (running slots finish; their rows stay)
 
 options: --json for machine-readable output, -h/--help`;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function scheduleCommand(context: CommandContext, args: string[]): Promise<number> {
   const [sub, ...rest] = args;

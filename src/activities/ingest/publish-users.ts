@@ -1,11 +1,6 @@
 import type { Producer } from 'kafkajs';
-import { CURRENT_SCHEMA_VERSION, type UserRecord } from '../record/user-record';
-
-export interface SlotIdentity {
-  scheduleId: string;
-  slotTime: string;
-  workflowId: string;
-}
+import type { PublishActivities, PublishUsersInput } from '../../contracts/ingest';
+import { CURRENT_SCHEMA_VERSION } from '../../record/user-record';
 
 /** Headers on every published record: which schedule slot produced it, and the value's schema. */
 export const HEADER = {
@@ -16,10 +11,10 @@ export const HEADER = {
 } as const;
 
 /** A retried send may store a record twice (see createProducer); the consumer's upsert by id absorbs it. */
-export function createPublishActivities(deps: { producer: Producer; topic: string; onPublished?: (count: number, slotDone: boolean) => void }) {
+export function createPublishActivities(deps: { producer: Producer; topic: string; onPublished?: (count: number, slotDone: boolean) => void }): PublishActivities {
   return {
     /** Publishes a slot's records keyed by user id, waiting for all in-sync replicas. Returns how many. */
-    async publishUsers(input: { records: UserRecord[]; slot: SlotIdentity; lastPage: boolean }): Promise<number> {
+    async publishUsers(input: PublishUsersInput): Promise<number> {
       const headers = {
         [HEADER.scheduleId]: input.slot.scheduleId,
         [HEADER.slotTime]: input.slot.slotTime,
@@ -37,4 +32,4 @@ export function createPublishActivities(deps: { producer: Producer; topic: strin
   };
 }
 
-export type PublishActivities = ReturnType<typeof createPublishActivities>;
+export type { PublishActivities } from '../../contracts/ingest';

@@ -7,7 +7,7 @@ import { contentHash, provisionMavenClasspath } from '../provision';
 import type { StackSettings } from '../settings';
 import type { StackService } from '../service';
 
-const POM = path.resolve(__dirname, '..', '..', '..', 'stack', 'maven', 'kafka', 'pom.xml');
+const POM = path.resolve(__dirname, '..', '..', '..', '..', 'stack', 'maven', 'kafka', 'pom.xml');
 
 function libDir(settings: StackSettings): string {
   return path.join(settings.cacheDir, 'kafka', contentHash(fs.readFileSync(POM, 'utf8')), 'lib');

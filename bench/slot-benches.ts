@@ -1,7 +1,7 @@
 import type { ScheduleHandle } from '@temporalio/client';
-import { desiredSchedule } from '../schedule/ensure-schedule';
-import { runSlots } from '../schedule/run-slots';
-import { IsolatedPipeline, sleep, waitFor } from './isolated-pipeline';
+import { desiredSchedule } from '../src/schedule/ensure-schedule';
+import { runSlots } from '../src/schedule/run-slots';
+import { IsolatedPipeline, sleep, waitFor } from '../test/support/isolated-pipeline';
 import { summarize } from './stats';
 
 type Progress = (line: string) => void;

@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { loadStackSettings } from '../stack/settings';
-import { stackUp } from '../stack/stack';
+import { loadStackSettings } from '../src/dev/stack/settings';
+import { stackUp } from '../src/dev/stack/stack';
 import { sinkBench } from './sink-bench';
 import { backfillBench, e2eBench, scheduleBench } from './slot-benches';
-import { parseDurationMs } from '../config/pipeline-config';
+import { parseDurationMs } from '../src/config/pipeline-config';
 import { lineChartSvg } from './svg-chart';
 
 const HELP = `usage: npm run bench -- <name> [options]
@@ -16,7 +16,7 @@ benches:
   sink [--records N] [--workers W] [--batch-max-records B] [--worker-heap-mb M] [--worker-semi-space-mb S]
        [--cpu-prof] [--chart FILE]
        preload N records (default 200000) into a fresh topic, measure the plain cassandra-driver ceiling,
-       then time W consumer worker processes (default 1) until every record is a row
+       then time W sink worker processes (default 1) until every record is a row
 
   e2e [--interval 1s] [--slots 60] [--users N]
        freshness from each slot's time to all its rows readable in Cassandra (p50/p95/p99/max)

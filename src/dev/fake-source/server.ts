@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { NATIONALITIES, generateUsers, isNationality, type Nationality } from './generator';
-import type { ApiResponse } from './schema';
+import type { ApiResponse } from '../../source/schema';
 
 /**
  * A local stand-in for https://randomuser.me/api/ (our machines have no internet): same query

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What the stack remembers about a server it started, kept in `<dataDir>/run/<name>.json`. */
 export interface ProcessRecord {
@@ -23,8 +24,6 @@ export interface LaunchSpec {
   logFile: string;
   marker: string;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function recordPath(dataDir: string, name: string): string {
   return path.join(dataDir, 'run', `${name}.json`);

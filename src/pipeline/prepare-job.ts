@@ -1,22 +1,19 @@
 // Process entry point: `npm run prepare:pipeline`. One-shot start-up for deployments (docker compose's
 // `pipeline-init`): applies cql/, creates the topics and brings the schedule up to date, then exits 0.
-import { Client, Connection } from '@temporalio/client';
 import { loadDotEnv } from '../config/dot-env';
 import { loadPipelineConfig } from '../config/pipeline-config';
-import { createKafka } from '../kafka/client';
-import { preparePipeline } from '../pipeline/prepare';
-import { temporalConnectionOptions } from '../temporal/connection-options';
+import { openPipelineClients } from './clients';
+import { preparePipeline } from './prepare';
 
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadPipelineConfig();
   console.log(`preparing the pipeline: Temporal ${config.temporal.address} (namespace ${config.temporal.namespace}), Kafka ${config.kafka.brokers.join(',')}, Cassandra ${config.cassandra.contactPoints.join(',')}`);
-  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+  const clients = await openPipelineClients(config, { cassandra: true });
   try {
-    const temporal = new Client({ connection, namespace: config.temporal.namespace });
-    await preparePipeline({ config, kafka: createKafka(config.kafka), temporal, log: (line) => console.log(line) });
+    await preparePipeline({ config, kafka: clients.kafka, cassandra: clients.cassandra!, temporal: clients.temporal.client, log: (line) => console.log(line) });
   } finally {
-    await connection.close();
+    await clients.close();
   }
   console.log('pipeline prepared: the workers can start');
 }

@@ -1,11 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseEnv } from '../config/parse-env';
+import { parseEnv } from '../../config/parse-env';
 
 /** Where and how the local stack runs. Every value can be overridden from the environment. */
 const StackEnvSchema = z.object({
-  STACK_DIR: z.string().min(1).default(path.resolve(__dirname, '..', '..', '.stack')),
+  STACK_DIR: z.string().min(1).default(path.resolve(__dirname, '..', '..', '..', '.stack')),
   STACK_CACHE_DIR: z
     .string()
     .min(1)

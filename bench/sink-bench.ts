@@ -3,17 +3,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { concurrent } from 'cassandra-driver';
-import { upsertStatement } from '../cassandra/upsert-statement';
-import { toBoundRow } from '../cassandra/bound-row';
-import { cqlStatements, CQL_DIR } from '../cassandra/apply-schema';
-import { createProducer } from '../kafka/client';
-import { toUserRecord, type UserRecord } from '../record/user-record';
-import { generateUsers } from '../source/generator';
-import { IsolatedPipeline, sleep, waitFor } from './isolated-pipeline';
+import { upsertStatement } from '../src/cassandra/upsert-statement';
+import { toBoundRow } from '../src/cassandra/bound-row';
+import { cqlStatements, CQL_DIR } from '../src/cassandra/apply-schema';
+import { createProducer } from '../src/kafka/client';
+import { toUserRecord, type UserRecord } from '../src/record/user-record';
+import { generateUsers } from '../src/dev/fake-source/generator';
+import { IsolatedPipeline, sleep, waitFor } from '../test/support/isolated-pipeline';
 import { sampleCpu, sampleRss } from './process-sampler';
-import { readRecord } from '../stack/processes';
-import { loadStackSettings } from '../stack/settings';
-import { stackServices } from '../stack/stack';
+import { readRecord } from '../src/dev/stack/processes';
+import { loadStackSettings } from '../src/dev/stack/settings';
+import { stackServices } from '../src/dev/stack/stack';
 import { histogramQuantile, metricValue } from './prometheus-text';
 
 export interface SinkBenchOptions {
@@ -51,12 +51,12 @@ export interface SinkBenchResult {
   peakWorkerRssMb: number;
   /** Cores each process used during the median ceiling run (`bench` is the plain-driver writer). */
   ceilingCores: Record<string, number>;
-  /** Cores each process used while the pipeline ran (`worker-N` are the consumer workers). */
+  /** Cores each process used while the pipeline ran (`worker-N` are the sink workers). */
   pipelineCores: Record<string, number>;
   timeline: { t: number; rowsPerSecond: number; lag: number }[];
 }
 
-const WORKER = path.resolve(__dirname, '..', 'workers', 'consumer-worker.ts');
+const WORKER = path.resolve(__dirname, '..', 'src', 'workers', 'sink-worker.ts');
 
 /** The local stack's server processes by name, from its pid records. */
 function stackPids(): Record<string, number> {
@@ -87,7 +87,7 @@ function makeRecords(count: number): UserRecord[] {
 
 /**
  * Preloads N records into a fresh topic, measures the plain-driver ceiling into a sibling table, then
- * times the real consumer worker process(es) until every record is a row.
+ * times the real sink worker process(es) until every record is a row.
  */
 export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchResult> {
   const { progress } = options;
@@ -142,11 +142,11 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     const ceilingRowsPerSecond = median.rowsPerSecond;
     const ceilingCores = median.cores;
 
-    // The pipeline: consumer worker processes, batches through Temporal, with the workflow bundle built
+    // The pipeline: sink worker processes, batches through Temporal, with the workflow bundle built
     // ahead of time as in production (bundling at start costs a worker ~100 MB of peak memory).
     const bundlePath = path.resolve('bench-results', 'workflow-bundle.js');
     fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
-    fs.writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') })).code);
+    fs.writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows') })).code);
     const basePort = 19500 + Math.floor(Math.random() * 200) * 4;
     const ready: Promise<void>[] = [];
     const samplers: ReturnType<typeof sampleRss>[] = [];
@@ -157,10 +157,10 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
       let output = '';
       child.stdout!.on('data', (d) => (output += d));
       child.stderr!.on('data', (d) => (output += d));
-      ready.push(waitFor(`consumer worker ${w + 1} to start`, async () => output.includes('consumer worker running'), 120_000, 100).then(() => undefined));
+      ready.push(waitFor(`sink worker ${w + 1} to start`, async () => output.includes('sink worker running'), 120_000, 100).then(() => undefined));
       samplers.push(sampleRss(child.pid!));
     }
-    progress(`starting ${options.workers} consumer worker process(es)`);
+    progress(`starting ${options.workers} sink worker process(es)`);
     await Promise.race(ready);
     const start = Date.now();
     const pipelineCpu = sampleCpu({ ...stackPids(), ...Object.fromEntries(children.map((c, w) => [`worker-${w + 1}`, c.pid!])) });

@@ -1,5 +1,5 @@
-import { kafkaBootstrap } from '../stack/services/kafka';
-import { loadStackSettings } from '../stack/settings';
+import { kafkaBootstrap } from '../../src/dev/stack/services/kafka';
+import { loadStackSettings } from '../../src/dev/stack/settings';
 
 /** Addresses of the local stack the global setup brought up. */
 export function stackAddresses() {

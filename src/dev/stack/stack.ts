@@ -7,6 +7,7 @@ import { cassandraService } from './services/cassandra';
 import { kafkaServices } from './services/kafka';
 import { temporalService } from './services/temporal';
 import type { StackSettings } from './settings';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The servers of the stack, in start order; Kafka is one node or three (STACK_KAFKA_BROKERS). */
 export function stackServices(settings: StackSettings): StackService[] {
@@ -23,8 +24,6 @@ export class StackServiceError extends Error {
     super(`${service}: ${message}`);
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function findService(settings: StackSettings, name: string): StackService {
   const services = stackServices(settings);

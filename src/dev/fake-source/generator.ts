@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ApiUser } from './schema';
+import type { ApiUser } from '../../source/schema';
 
 /**
  * Deterministic random users in the exact shape of randomuser.me, for machines without internet.

@@ -10,9 +10,9 @@ type ActivityFunction = (...args: never[]) => Promise<unknown>;
  * attempt only the heartbeat timeout (seconds) before Temporal retries it elsewhere, not the whole
  * start-to-close timeout.
  */
-export function withHeartbeats<A extends Record<string, ActivityFunction>>(activities: A): A {
+export function withHeartbeats<A extends { [K in keyof A]: ActivityFunction }>(activities: A): A {
   const wrapped: Record<string, ActivityFunction> = {};
-  for (const [name, activity] of Object.entries(activities)) {
+  for (const [name, activity] of Object.entries(activities as Record<string, ActivityFunction>)) {
     wrapped[name] = async (...args: never[]) => {
       const context = Context.current();
       const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);

@@ -1,20 +1,23 @@
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { Client as CassandraClient } from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
-import { loadPipelineConfig, type PipelineConfig } from '../config/pipeline-config';
-import { createCassandraClient } from '../cassandra/client';
-import { createKafka } from '../kafka/client';
-import { consumerLag } from '../kafka/consumer-lag';
-import { PipelineCounters } from '../metrics/pipeline-counters';
-import { preparePipeline } from '../pipeline/prepare';
-import { createSourceClient } from '../source/client';
-import { startSourceServer } from '../source/server';
-import { temporalConnectionOptions } from '../temporal/connection-options';
-import { startIngestWorker, type RunningWorker } from '../workers/ingest';
-import { startSinkWorker } from '../workers/sink';
+import { loadPipelineConfig, type PipelineConfig } from '../../src/config/pipeline-config';
+import { createCassandraClient } from '../../src/cassandra/client';
+import { consumerLag } from '../../src/kafka/consumer-lag';
+import { PipelineCounters } from '../../src/metrics/pipeline-counters';
+import { connectTemporal, type TemporalClients } from '../../src/pipeline/clients';
+import { preparePipeline } from '../../src/pipeline/prepare';
+import { createSourceClient } from '../../src/source/client';
+import { startSourceServer } from '../../src/dev/fake-source/server';
+import { createKafka } from '../../src/kafka/client';
+import { startIngestWorker } from '../../src/workers/ingest';
+import type { RunningWorker } from '../../src/workers/run-worker';
+import { startSinkWorker } from '../../src/workers/sink';
 import { stackAddresses, uniqueName } from './stack-addresses';
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export { sleep };
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -42,7 +45,8 @@ export class IsolatedPipeline {
   private ingest?: RunningWorker;
   private sinks: RunningWorker[] = [];
   private closeSource?: () => Promise<void>;
-  private connection?: Connection;
+  /** The harness's clients, one set as in a pipeline process: its workers share them. */
+  private temporalClients?: TemporalClients;
   temporal!: Client;
   kafka!: Kafka;
   cassandra!: CassandraClient;
@@ -86,31 +90,31 @@ export class IsolatedPipeline {
       ...overrides,
     });
     this.kafka = createKafka(this.config.kafka);
-    this.connection = await Connection.connect(temporalConnectionOptions(this.config.temporal));
-    this.temporal = new Client({ connection: this.connection, namespace: this.config.temporal.namespace });
+    this.temporalClients = await connectTemporal(this.config.temporal);
+    this.temporal = this.temporalClients.client;
     this.cassandra = createCassandraClient(this.config.cassandra);
     await this.cassandra.connect();
   }
 
   /** Schema, topics and a schedule that starts paused, so each test decides when slots fire. */
   async prepare(): Promise<void> {
-    await preparePipeline({ config: this.config, kafka: this.kafka, temporal: this.temporal, log: () => undefined, createPaused: 'created paused, to be started by its user' });
+    await preparePipeline({ config: this.config, kafka: this.kafka, cassandra: this.cassandra, temporal: this.temporal, log: () => undefined, createPaused: 'created paused, to be started by its user' });
   }
 
   async startWorkers(): Promise<void> {
     const source = createSourceClient({ baseUrl: this.config.source.url!, timeoutMs: this.config.source.timeoutMs, maxResponseBytes: this.config.source.maxResponseBytes });
-    this.ingest = await startIngestWorker({ config: this.config, kafka: this.kafka, source, counters: this.counters });
+    this.ingest = await startIngestWorker({ config: this.config, temporal: this.temporalClients!, kafka: this.kafka, source, counters: this.counters });
     await this.startSink(this.counters);
   }
 
-  /** One more consumer worker in the same group (as on another machine), with counters of its own. */
+  /** One more sink worker in the same group (as on another machine), with counters of its own. */
   async startSink(counters = new PipelineCounters()): Promise<{ worker: RunningWorker; counters: PipelineCounters }> {
-    const worker = await startSinkWorker({ config: this.config, kafka: this.kafka, counters });
+    const worker = await startSinkWorker({ config: this.config, temporal: this.temporalClients!, kafka: this.kafka, cassandra: this.cassandra, counters });
     this.sinks.push(worker);
     return { worker, counters };
   }
 
-  /** Stops every consumer worker (each drains its batch in flight and commits). */
+  /** Stops every sink worker (each drains its batch in flight and commits). */
   async stopSinks(): Promise<void> {
     const sinks = this.sinks.splice(0);
     await Promise.all(sinks.map((s) => s.stop()));
@@ -223,7 +227,7 @@ export class IsolatedPipeline {
     await admin.connect();
     await admin.deleteTopics({ topics: [this.config.kafka.topic, this.config.kafka.dlqTopic] }).catch(() => undefined);
     await admin.disconnect();
-    await this.connection?.close();
+    await this.temporalClients?.connection.close();
     await this.closeSource?.();
   }
 }

@@ -5,7 +5,7 @@ import { contentHash, provisionMavenClasspath } from '../provision';
 import type { StackSettings } from '../settings';
 import type { StackService } from '../service';
 
-const POM = path.resolve(__dirname, '..', '..', '..', 'stack', 'maven', 'cassandra', 'pom.xml');
+const POM = path.resolve(__dirname, '..', '..', '..', '..', 'stack', 'maven', 'cassandra', 'pom.xml');
 
 /** The superuser Cassandra creates on first start when PasswordAuthenticator is on. */
 export const DEFAULT_CASSANDRA_CREDENTIALS = { username: 'cassandra', password: 'cassandra' };
@@ -22,7 +22,7 @@ function cassandraYaml(settings: StackSettings): string {
   const dir = cassandraDir(settings);
   const { port, storagePort, auth: mode } = settings.cassandra;
   const password = mode === 'password';
-  return `# Written by the local stack on every start; edit src/stack/services/cassandra.ts instead.
+  return `# Written by the local stack on every start; edit src/dev/stack/services/cassandra.ts instead.
 cluster_name: local-stack
 num_tokens: 16
 partitioner: org.apache.cassandra.dht.Murmur3Partitioner

@@ -1,15 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { SourceClient } from '../source/client';
-import { toUserRecord, type UserRecord } from '../record/user-record';
-
-export interface FetchUsersInput {
-  seed: string;
-  page: number;
-  pageSize: number;
-  /** How many of the page's users this slot needs (the last page may need fewer than pageSize). */
-  take: number;
-  slotTime: string;
-}
+import type { FetchActivities, FetchUsersInput } from '../../contracts/ingest';
+import type { SourceClient } from '../../source/client';
+import { toUserRecord, type UserRecord } from '../../record/user-record';
 
 /** A source failure becomes a Temporal failure: retried when retrying can help, final when it cannot. */
 export function toActivityFailure(error: unknown): ApplicationFailure {
@@ -20,7 +12,7 @@ export function toActivityFailure(error: unknown): ApplicationFailure {
   return ApplicationFailure.create({ message, type, nonRetryable: false, ...(e.retryAfterMs ? { nextRetryDelay: e.retryAfterMs } : {}) });
 }
 
-export function createFetchActivities(deps: { source: SourceClient; now?: () => Date }) {
+export function createFetchActivities(deps: { source: SourceClient; now?: () => Date; onFetched?: (count: number) => void }): FetchActivities {
   const now = deps.now ?? (() => new Date());
   return {
     /** Fetches one page of a slot's users and maps them to records (pure mapping, see record/). */
@@ -33,13 +25,16 @@ export function createFetchActivities(deps: { source: SourceClient; now?: () => 
       }
       const fetchedAt = now();
       const slotTime = new Date(input.slotTime);
+      let records: UserRecord[];
       try {
-        return users.slice(0, input.take).map((user) => toUserRecord(user, { slotTime, fetchedAt }));
+        records = users.slice(0, input.take).map((user) => toUserRecord(user, { slotTime, fetchedAt }));
       } catch (error) {
         throw ApplicationFailure.nonRetryable(`source user cannot be mapped: ${(error as Error).message}`, 'UnmappableUser');
       }
+      deps.onFetched?.(records.length);
+      return records;
     },
   };
 }
 
-export type FetchActivities = ReturnType<typeof createFetchActivities>;
+export type { FetchActivities } from '../../contracts/ingest';

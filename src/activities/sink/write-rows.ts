@@ -1,12 +1,12 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { concurrent, type Client } from 'cassandra-driver';
 import type { KafkaMessage } from 'kafkajs';
-import type { BoundRow } from '../cassandra/bound-row';
-import { WRITE_PROFILE } from '../cassandra/client';
-import { upsertStatement } from '../cassandra/upsert-statement';
-import { cutBatch } from '../sink/cut-batch';
-import { BATCH_NOT_ON_KAFKA, ROWS_NOT_HELD, type BatchRef } from '../contracts/sink';
-import type { BatchHandoff } from '../sink/batch-handoff';
+import type { BoundRow } from '../../cassandra/bound-row';
+import { WRITE_PROFILE } from '../../cassandra/client';
+import { upsertStatement } from '../../cassandra/upsert-statement';
+import { cutBatch } from '../../sink/cut-batch';
+import { BATCH_NOT_ON_KAFKA, ROWS_NOT_HELD, type BatchRef, type SinkActivities } from '../../contracts/sink';
+import type { BatchHandoff } from '../../sink/batch-handoff';
 
 export interface SinkActivityDeps {
   cassandra: Client;
@@ -20,7 +20,7 @@ export interface SinkActivityDeps {
   onWritten?: (count: number, ms: number) => void;
 }
 
-export function createSinkActivities(deps: SinkActivityDeps) {
+export function createSinkActivities(deps: SinkActivityDeps): SinkActivities {
   const statement = upsertStatement(deps.keyspace, deps.table, deps.ttlSeconds);
   /**
    * Upserts rows by id, each at its own write time: prepared (executeConcurrent always prepares),
@@ -63,4 +63,4 @@ export function createSinkActivities(deps: SinkActivityDeps) {
   };
 }
 
-export type SinkActivities = ReturnType<typeof createSinkActivities>;
+export type { SinkActivities } from '../../contracts/sink';

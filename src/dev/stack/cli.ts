@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { ConfigError } from '../config/parse-env';
+import { ConfigError } from '../../config/parse-env';
 import { PrerequisiteError } from './provision';
 import { loadStackSettings } from './settings';
 import { AggregateStackError, StackServiceError, findService, logFileOf, stackDown, stackServices, stackStatus, stackUp } from './stack';
