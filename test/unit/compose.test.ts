@@ -1,14 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { DefaultLogger, Worker } from '@temporalio/worker';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { writeWorkflowBundle } from '../../scripts/bundle-workflows';
 import { loadPipelineConfig, PIPELINE_ENV_VARIABLES } from '../../src/config/pipeline-config';
-import { workflowCode } from '../../src/workers/run-worker';
 
 /**
  * docker-compose.yml and the Dockerfile, checked without a Docker engine (our CI machines have none):
@@ -388,9 +383,9 @@ describe('Dockerfile', () => {
     for (const env of argsOf(runtime, 'ENV')) expect(unknownVariables({ [env.split('=')[0]!]: '' })).toEqual([]);
   });
 
-  it('says why it has no health check', () => {
+  it('declares no health check, and compose defines none for the workers either (they serve no port to probe)', () => {
     expect(argsOf(runtime, 'HEALTHCHECK')).toEqual(['NONE']);
-    expect(dockerfile).toMatch(/# No health check: the workers serve no port to probe/);
+    for (const worker of WORKERS) expect({ worker, healthcheck: services[worker]!['healthcheck'] }).toEqual({ worker, healthcheck: undefined });
   });
 
   it('runs an entry point that exists, and its build context holds what it copies and nothing local', () => {
@@ -426,32 +421,4 @@ describe('docker compose config', () => {
     const result = spawnSync(command!, [...args, '-f', COMPOSE_FILE, 'config', '--quiet'], { cwd: ROOT, encoding: 'utf8' });
     expect({ status: result.status, stderr: result.stderr.trim() }).toEqual({ status: 0, stderr: '' });
   }, 60_000);
-});
-
-describe('the image\'s prebuilt workflow bundle', () => {
-  it('is what a worker given WORKFLOW_BUNDLE_PATH loads, and it replays the recorded histories', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workflow-bundle-'));
-    try {
-      const bundle = path.join(dir, 'workflow-bundle.js');
-      await writeWorkflowBundle(bundle, new DefaultLogger('WARN'));
-      const code = workflowCode(loadPipelineConfig({ WORKFLOW_BUNDLE_PATH: bundle }));
-      expect(code).toEqual({ workflowBundle: { codePath: bundle } });
-      expect(workflowCode(loadPipelineConfig({}))).toEqual({ workflowsPath: require.resolve('../../src/workflows') });
-
-      const histories = path.join(ROOT, 'test', 'fixtures', 'histories');
-      const files = fs.readdirSync(histories).filter((f) => f.endsWith('.json'));
-      const results = Worker.runReplayHistories(
-        code,
-        files.map((file) => ({ workflowId: file, history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(histories, file), 'utf8'))) })),
-      );
-      let replayed = 0;
-      for await (const result of results) {
-        expect({ workflowId: result.workflowId, error: result.error?.message }).toEqual({ workflowId: result.workflowId, error: undefined });
-        replayed++;
-      }
-      expect(replayed).toBe(files.length);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
 });

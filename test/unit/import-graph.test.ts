@@ -42,14 +42,30 @@ describe('the import graph of src/', () => {
     expect(cycles(edges).map((c) => c.join(' → '))).toEqual([]);
   });
 
+  const importsOf = (from: string, forbidden: string[]) =>
+    [...(edges.get(from) ?? new Map<string, string[]>()).entries()].filter(([to]) => forbidden.includes(to)).map(([to, files]) => `${to} (from ${files.join(', ')})`);
+
   it.each(['kafka', 'cassandra', 'source'])('keeps the %s adapter free of Temporal code and metrics', (adapter) => {
-    const forbidden = ['workflows', 'activities', 'metrics', 'sink', 'workers'];
-    const imports = [...(edges.get(adapter) ?? new Map()).entries()].filter(([to]) => forbidden.includes(to)).map(([to, files]) => `${to} (from ${files.join(', ')})`);
-    expect(imports).toEqual([]);
+    expect(importsOf(adapter, ['workflows', 'activities', 'metrics', 'sink', 'workers', 'pipeline', 'schedule', 'dev'])).toEqual([]);
+  });
+
+  it('keeps the shapes that cross the workflow boundary free of drivers and code', () => {
+    expect(importsOf('contracts', [...edges.keys()].filter((folder) => folder !== 'record'))).toEqual([]);
+  });
+
+  it('lets workflows import only contracts (their code runs in the deterministic sandbox)', () => {
+    expect(importsOf('workflows', [...edges.keys()].filter((folder) => folder !== 'contracts'))).toEqual([]);
+  });
+
+  it('keeps development-only code out of the product; only `npm start` (main) runs the local default', () => {
+    const importers = [...edges.entries()].filter(([from, targets]) => from !== 'main' && from !== 'dev' && targets.has('dev')).map(([from]) => from);
+    expect(importers).toEqual([]);
   });
 
   it('sees the imports it checks (a broken pattern would pass everything)', () => {
     expect(edges.get('activities')?.has('cassandra')).toBe(true);
     expect(edges.get('workers')?.has('activities')).toBe(true);
+    expect(edges.get('main')?.has('dev')).toBe(true);
+    expect(edges.get('workflows')?.has('contracts')).toBe(true);
   });
 });

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Worker } from '@temporalio/worker';
+import { writeWorkflowBundle } from '../../scripts/bundle-workflows';
+import { loadPipelineConfig } from '../../src/config/pipeline-config';
+import { workflowCode } from '../../src/workers/run-worker';
+
+const ROOT = path.resolve(__dirname, '..', '..');
 
 const HISTORIES = path.resolve(__dirname, '..', 'fixtures', 'histories');
 
@@ -30,4 +36,32 @@ describe('workflow determinism', () => {
     }
     expect(replayed).toBe(files.length);
   });
+});
+
+describe('the image\'s prebuilt workflow bundle', () => {
+  it('is what a worker given WORKFLOW_BUNDLE_PATH loads, and it replays the recorded histories', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workflow-bundle-'));
+    try {
+      const bundle = path.join(dir, 'workflow-bundle.js');
+      await writeWorkflowBundle(bundle, new DefaultLogger('WARN'));
+      const code = workflowCode(loadPipelineConfig({ WORKFLOW_BUNDLE_PATH: bundle }));
+      expect(code).toEqual({ workflowBundle: { codePath: bundle } });
+      expect(workflowCode(loadPipelineConfig({}))).toEqual({ workflowsPath: require.resolve('../../src/workflows') });
+
+      const histories = path.join(ROOT, 'test', 'fixtures', 'histories');
+      const files = fs.readdirSync(histories).filter((f) => f.endsWith('.json'));
+      const results = Worker.runReplayHistories(
+        code,
+        files.map((file) => ({ workflowId: file, history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(histories, file), 'utf8'))) })),
+      );
+      let replayed = 0;
+      for await (const result of results) {
+        expect({ workflowId: result.workflowId, error: result.error?.message }).toEqual({ workflowId: result.workflowId, error: undefined });
+        replayed++;
+      }
+      expect(replayed).toBe(files.length);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -1,0 +1,32 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { cqlStatements, CQL_DIR } from '../../src/cassandra/apply-schema';
+import { upsertStatement } from '../../src/cassandra/upsert-statement';
+import { USER_ROW_COLUMNS as ROW_COLUMNS } from '../../src/record/user-row';
+
+describe('CQL schema files', () => {
+  it('split into statements with variables substituted and comments dropped', () => {
+    const statements = fs
+      .readdirSync(CQL_DIR)
+      .sort()
+      .flatMap((f) => cqlStatements(fs.readFileSync(path.join(CQL_DIR, f), 'utf8'), { keyspace: 'ks', table: 'people', replication_factor: '3' }));
+    expect(statements).toHaveLength(2);
+    expect(statements[0]).toMatch(/^CREATE KEYSPACE IF NOT EXISTS ks\s+WITH replication = \{'class': 'SimpleStrategy', 'replication_factor': 3\}$/);
+    expect(statements[1]).toMatch(/^CREATE TABLE IF NOT EXISTS ks\.people \(/);
+    expect(statements[1]).toContain('id uuid PRIMARY KEY');
+    expect(statements.join(' ')).not.toContain('--');
+  });
+
+  it('refuse a statement with an unknown variable', () => {
+    expect(() => cqlStatements('CREATE TABLE ${nope}.t (id int PRIMARY KEY);', {})).toThrow('${nope}');
+  });
+
+  it('have a column for every row field the sink writes', () => {
+    const table = fs.readFileSync(path.join(CQL_DIR, '002-random-names.cql'), 'utf8');
+    for (const column of ROW_COLUMNS) expect(table).toMatch(new RegExp(`\\b${column}\\b`));
+    const values = `INSERT INTO ks.t (${ROW_COLUMNS.join(', ')}) VALUES (${ROW_COLUMNS.map(() => '?').join(', ')})`;
+    expect(upsertStatement('ks', 't')).toBe(`${values} USING TIMESTAMP ?`);
+    expect(upsertStatement('ks', 't', 3600)).toBe(`${values} USING TTL 3600 AND TIMESTAMP ?`);
+    expect(upsertStatement('ks', 't', 0)).toBe(`${values} USING TTL 0 AND TIMESTAMP ?`);
+  });
+});

@@ -1,0 +1,48 @@
+import { toDeadLetter } from '../../src/kafka/dead-letter';
+import { distinctDeadLetters, originKey } from '../../src/kafka/dead-letter-queue';
+
+describe('dead letters', () => {
+  it('keep key, value and headers, and say why and where from', () => {
+    const letter = toDeadLetter(
+      { key: Buffer.from('k'), value: Buffer.from('{oops'), headers: { 'pipeline-slot-time': '2026-11-24T12:00:00.000Z' } },
+      { topic: 'random_names', partition: 4, offset: '17', reason: 'not JSON', failedAt: new Date('2026-11-24T12:00:05.000Z') },
+    );
+    expect(letter.key).toEqual(Buffer.from('k'));
+    expect(letter.value).toEqual(Buffer.from('{oops'));
+    expect(letter.headers).toEqual({
+      'pipeline-slot-time': '2026-11-24T12:00:00.000Z',
+      'dlq-reason': 'not JSON',
+      'dlq-source-topic': 'random_names',
+      'dlq-source-partition': '4',
+      'dlq-source-offset': '17',
+      'dlq-failed-at': '2026-11-24T12:00:05.000Z',
+    });
+  });
+
+  it('keep a null value null', () => {
+    expect(toDeadLetter({ key: null, value: null }, { topic: 't', partition: 0, offset: '0', reason: 'null value', failedAt: new Date(0) }).value).toBeNull();
+  });
+});
+
+describe('dead letters listed once', () => {
+  const letter = (dlqOffset: number, origin: Record<string, string>) => ({
+    partition: 0, offset: String(dlqOffset), key: 'k', value: Buffer.from('x'), reason: 'bad', source: '', failedAt: null, replays: 0,
+    headers: Object.fromEntries(Object.entries(origin).map(([k, v]) => [`dlq-source-${k}`, v])),
+  });
+
+  it('keep the first copy of each origin and count the copies', () => {
+    const origin = { topic: 't', partition: '2', offset: '17', timestamp: '1764000000000' };
+    const letters = distinctDeadLetters([letter(0, origin), letter(1, { ...origin, offset: '18' }), letter(2, origin)]);
+    expect(letters.map((l) => [l.offset, l.copies])).toEqual([['0', 2], ['1', 1]]);
+  });
+
+  it('tell apart two lifetimes of a topic at one offset by the record timestamp', () => {
+    const origin = { topic: 't', partition: '0', offset: '5', timestamp: '1764000000000' };
+    expect(distinctDeadLetters([letter(0, origin), letter(1, { ...origin, timestamp: '1764000999000' })])).toHaveLength(2);
+  });
+
+  it('keep letters without origin headers apart, by their place on the DLQ', () => {
+    expect(distinctDeadLetters([letter(0, {}), letter(1, {})])).toHaveLength(2);
+    expect(originKey(letter(3, {}))).toBe('dlq:0@3');
+  });
+});
