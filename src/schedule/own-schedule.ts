@@ -15,15 +15,18 @@ export type ResumeOutcome =
 export async function resumeOwnSchedule(
   temporal: Client,
   settings: { scheduleId: string; intervalMs: number; maxGapMs: number; ingestTaskQueue: string; slotTimeoutMs: number },
-  now = new Date(),
+  clock: () => Date = () => new Date(),
 ): Promise<ResumeOutcome> {
   const handle = temporal.schedule.getHandle(settings.scheduleId);
   const { state } = await handle.describe();
   if (!state.paused) return { kind: 'running' };
   const pausedAt = ownPauseTime(state.note);
   if (!pausedAt) return { kind: 'operator-paused', note: state.note ?? '' };
-  await handle.unpause(`resumed by npm start at ${now.toISOString()}, after a stop since ${pausedAt.toISOString()}`);
-  const plan = catchUpPlan({ pausedAt, now, intervalMs: settings.intervalMs, maxGapMs: settings.maxGapMs });
+  await handle.unpause(`resumed by npm start at ${clock().toISOString()}, after a stop since ${pausedAt.toISOString()}`);
+  // The gap ends when the unpause has taken effect, not when it was asked for: a slot due in between
+  // is not fired by a schedule that was still paused. A slot the schedule fires itself just after the
+  // unpause may be planned too; both runs share its workflow id, so it runs once.
+  const plan = catchUpPlan({ pausedAt, now: clock(), intervalMs: settings.intervalMs, maxGapMs: settings.maxGapMs });
   const unfinished = await unfinishedSlots(temporal, settings.ingestTaskQueue, new Date(pausedAt.getTime() - settings.slotTimeoutMs), pausedAt);
   return { kind: 'resumed', pausedAt, unfinished: unfinished.length, ...plan, slots: [...unfinished, ...plan.slots] };
 }
