@@ -2,18 +2,18 @@
 // Run against a pipeline that has been running: `npx tsx scripts/record-histories.ts`.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { loadPipelineConfig } from '../src/config/pipeline-config';
-import { temporalConnectionOptions } from '../src/temporal/connection-options';
+import { connectTemporal } from '../src/pipeline/clients';
+import { ingestSlot } from '../src/workflows/ingest-slot';
+import { writeBatch } from '../src/workflows/write-batch';
 
 async function main(): Promise<void> {
   const config = loadPipelineConfig();
-  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const { connection, client } = await connectTemporal(config.temporal);
   const out = path.resolve(__dirname, '..', 'test', 'fixtures', 'histories');
   fs.mkdirSync(out, { recursive: true });
-  for (const type of ['ingestSlot', 'writeBatch']) {
+  for (const type of [ingestSlot.name, writeBatch.name]) {
     let n = 0;
     for await (const execution of client.workflow.list({ query: `WorkflowType = '${type}' AND ExecutionStatus = 'Completed'` })) {
       const history = await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();

@@ -7,6 +7,7 @@ import { PipelineCounters } from './metrics/pipeline-counters';
 import { openPipelineClients } from './pipeline/clients';
 import { preparePipeline } from './pipeline/prepare';
 import { describeStartupError } from './pipeline/startup-error';
+import { slotScheduleSettings } from './schedule/ensure-schedule';
 import { pauseOwnSchedule, resumeOwnSchedule } from './schedule/own-schedule';
 import { runSlots } from './schedule/run-slots';
 import { createSourceClient } from './source/client';
@@ -98,8 +99,10 @@ interface StatusNotes {
  * through the direct backfill path; an operator's pause stays.
  */
 async function catchUp(temporal: Client, config: ReturnType<typeof loadPipelineConfig>, notes: StatusNotes): Promise<void> {
-  const { id, intervalMs, usersPerSlot, catchUpMaxGapMs } = config.schedule;
-  const outcome = await resumeOwnSchedule(temporal, { scheduleId: id, intervalMs, maxGapMs: catchUpMaxGapMs, ingestTaskQueue: config.temporal.ingestTaskQueue, slotTimeoutMs: config.schedule.slotTimeoutMs });
+  const { catchUpMaxGapMs } = config.schedule;
+  const settings = slotScheduleSettings(config);
+  const id = settings.scheduleId;
+  const outcome = await resumeOwnSchedule(temporal, { ...settings, maxGapMs: catchUpMaxGapMs });
   if (outcome.kind === 'running') return;
   if (outcome.kind === 'operator-paused') {
     log(`schedule ${id} is paused by an operator (${outcome.note || 'no note'}): left paused; npx pipeline schedule unpause resumes it`);
@@ -114,12 +117,9 @@ async function catchUp(temporal: Client, config: ReturnType<typeof loadPipelineC
   if (outcome.slots.length === 0) return;
   notes.catchUp = `catch-up 0/${outcome.slots.length}`;
   const result = await runSlots(temporal, {
-    scheduleId: id,
-    taskQueue: config.temporal.ingestTaskQueue,
-    usersPerSlot,
+    ...settings,
     slots: outcome.slots,
     rerun: 'failed-only',
-    slotTimeoutMs: config.schedule.slotTimeoutMs,
     onProgress: ({ done, total }) => (notes.catchUp = `catch-up ${done}/${total}`),
   });
   notes.catchUp = undefined;

@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { applySchema } from '../cassandra/apply-schema';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { ensureTopics } from '../kafka/ensure-topics';
-import { ensureSchedule } from '../schedule/ensure-schedule';
+import { ensureSchedule, slotScheduleSettings } from '../schedule/ensure-schedule';
 
 /** Idempotent start-up: schema, topics and the slot schedule, each created or brought up to date. */
 export async function preparePipeline(deps: { config: PipelineConfig; kafka: Kafka; cassandra: CassandraClient; temporal: TemporalClient; log: (line: string) => void; createPaused?: string }): Promise<void> {
@@ -21,14 +21,7 @@ export async function preparePipeline(deps: { config: PipelineConfig; kafka: Kaf
     await admin.disconnect();
   }
 
-  const outcome = await ensureSchedule(deps.temporal, {
-    scheduleId: config.schedule.id,
-    intervalMs: config.schedule.intervalMs,
-    usersPerSlot: config.schedule.usersPerSlot,
-    taskQueue: config.temporal.ingestTaskQueue,
-    slotTimeoutMs: config.schedule.slotTimeoutMs,
-    ...(deps.createPaused ? { createPaused: deps.createPaused } : {}),
-  });
+  const outcome = await ensureSchedule(deps.temporal, { ...slotScheduleSettings(config), ...(deps.createPaused ? { createPaused: deps.createPaused } : {}) });
   const description = await deps.temporal.schedule.getHandle(config.schedule.id).describe();
   const paused = description.state.paused ? ` — PAUSED${description.state.note ? ` (${description.state.note})` : ''}; unpause with: temporal schedule toggle --schedule-id ${config.schedule.id} --unpause --reason ...` : '';
   log(`schedule ${config.schedule.id}: every ${config.schedule.intervalMs / 1000} s, ${config.schedule.usersPerSlot} user(s) per slot (${outcome})${paused}`);

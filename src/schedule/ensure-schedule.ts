@@ -1,6 +1,18 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
+import type { PipelineConfig } from '../config/pipeline-config';
 import type { IngestSlotInput } from '../contracts/ingest';
 import { ingestSlot } from '../workflows/ingest-slot';
+
+/** The slot schedule as the configuration asks for it: the one mapping from PipelineConfig. */
+export function slotScheduleSettings(config: PipelineConfig): Required<Omit<SlotScheduleSettings, 'createPaused'>> {
+  return {
+    scheduleId: config.schedule.id,
+    intervalMs: config.schedule.intervalMs,
+    usersPerSlot: config.schedule.usersPerSlot,
+    taskQueue: config.temporal.ingestTaskQueue,
+    slotTimeoutMs: config.schedule.slotTimeoutMs,
+  };
+}
 
 export interface SlotScheduleSettings {
   scheduleId: string;

@@ -1,4 +1,5 @@
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import type { SlotScheduleSettings } from './ensure-schedule';
 import { catchUpPlan, ownPauseNote, ownPauseTime, type CatchUpPlan } from './catch-up';
 import { unfinishedSlots } from './slot-health';
 
@@ -14,7 +15,7 @@ export type ResumeOutcome =
  */
 export async function resumeOwnSchedule(
   temporal: Client,
-  settings: { scheduleId: string; intervalMs: number; maxGapMs: number; ingestTaskQueue: string; slotTimeoutMs: number },
+  settings: Pick<SlotScheduleSettings, 'scheduleId' | 'intervalMs' | 'taskQueue'> & { slotTimeoutMs: number; maxGapMs: number },
   clock: () => Date = () => new Date(),
 ): Promise<ResumeOutcome> {
   const handle = temporal.schedule.getHandle(settings.scheduleId);
@@ -27,7 +28,7 @@ export async function resumeOwnSchedule(
   // is not fired by a schedule that was still paused. A slot the schedule fires itself just after the
   // unpause may be planned too; both runs share its workflow id, so it runs once.
   const plan = catchUpPlan({ pausedAt, now: clock(), intervalMs: settings.intervalMs, maxGapMs: settings.maxGapMs });
-  const unfinished = await unfinishedSlots(temporal, settings.ingestTaskQueue, new Date(pausedAt.getTime() - settings.slotTimeoutMs), pausedAt);
+  const unfinished = await unfinishedSlots(temporal, settings.taskQueue, new Date(pausedAt.getTime() - settings.slotTimeoutMs), pausedAt);
   return { kind: 'resumed', pausedAt, unfinished: unfinished.length, ...plan, slots: [...unfinished, ...plan.slots] };
 }
 
