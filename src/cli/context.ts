@@ -4,6 +4,9 @@ import type { Kafka } from 'kafkajs';
 import { createCassandraClient } from '../cassandra/client';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { createKafka } from '../kafka/client';
+import { slotScheduleSettings } from '../schedule/ensure-schedule';
+import { CommandError } from './usage';
+import { waitingOn } from './waiting';
 import { temporalConnectionOptions } from '../temporal/connection-options';
 
 /** Clients a command needs, each connected on first use and closed once at the end. */
@@ -19,7 +22,7 @@ export class CommandContext {
       connection,
       client: new Client({ connection, namespace: this.config.temporal.namespace }),
     }));
-    return (await this.temporalClient).client;
+    return (await waitingOn(`Temporal at ${this.config.temporal.address} (TEMPORAL_ADDRESS)`, this.temporalClient)).client;
   }
 
   kafka(): Kafka {
@@ -30,19 +33,30 @@ export class CommandContext {
   async cassandra(): Promise<CassandraClient> {
     if (!this.cassandraClient) {
       this.cassandraClient = createCassandraClient(this.config.cassandra);
-      await this.cassandraClient.connect();
+      await waitingOn(`Cassandra at ${this.config.cassandra.contactPoints.join(',')} (CASSANDRA_CONTACT_POINTS)`, this.cassandraClient.connect());
     }
     return this.cassandraClient;
   }
 
+  /** Work against Kafka that says which brokers it waits for, after checking that the topics it reads exist. */
+  async withKafka<T>(topics: string[], work: (kafka: Kafka) => Promise<T>): Promise<T> {
+    const brokers = `Kafka at ${this.config.kafka.brokers.join(',')} (KAFKA_BROKERS)`;
+    return waitingOn(brokers, (async () => {
+      const admin = this.kafka().admin();
+      await admin.connect();
+      try {
+        const present = new Set(await admin.listTopics());
+        const missing = topics.filter((t) => !present.has(t));
+        if (missing.length > 0) throw new CommandError(`topic ${missing.join(' and ')} does not exist yet on ${this.config.kafka.brokers.join(',')}: npm start (or npm run prepare:pipeline) creates the pipeline's topics`);
+      } finally {
+        await admin.disconnect();
+      }
+      return work(this.kafka());
+    })());
+  }
+
   scheduleSettings() {
-    return {
-      scheduleId: this.config.schedule.id,
-      intervalMs: this.config.schedule.intervalMs,
-      usersPerSlot: this.config.schedule.usersPerSlot,
-      taskQueue: this.config.temporal.ingestTaskQueue,
-      slotTimeoutMs: this.config.schedule.slotTimeoutMs,
-    };
+    return slotScheduleSettings(this.config);
   }
 
   async close(): Promise<void> {

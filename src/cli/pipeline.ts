@@ -1,9 +1,11 @@
 import { loadDotEnv } from '../config/dot-env';
 import { ConfigError } from '../config/parse-env';
 import { loadPipelineConfig } from '../config/pipeline-config';
+import { auditCommand } from './commands/audit';
 import { dlqCommand } from './commands/dlq';
 import { scheduleCommand } from './commands/schedule';
 import { statusCommand } from './commands/status';
+import { traceCommand } from './commands/trace';
 import { CommandContext } from './context';
 import { CommandError, UsageError } from './usage';
 import { describeStartupError } from '../pipeline/startup-error';
@@ -16,6 +18,8 @@ commands:
   schedule   create | describe | pause | unpause | trigger | backfill | update | delete the slot schedule
   status     schedule, consumer lag per partition, DLQ depth, rows, polling workers (--watch, --json)
   dlq        list | replay the dead-letter queue
+  trace      the lineage of one user id: slot, Kafka offset, batch workflow, write time, row (or where it is)
+  audit      reconcile the slots of a time range against Cassandra and the DLQ (exit 1 on a mismatch)
 
 Run "pipeline <command> --help" for a command's options.
 exit codes: 0 done, 1 failed (a server said no or did not answer), 2 wrong command line`;
@@ -38,8 +42,12 @@ export async function runPipelineCli(argv: string[]): Promise<number> {
         return await statusCommand(context, rest);
       case 'dlq':
         return await dlqCommand(context, rest);
+      case 'trace':
+        return await traceCommand(context, rest);
+      case 'audit':
+        return await auditCommand(context, rest);
       default:
-        throw new UsageError(`unknown command "${command}" (expected schedule, status or dlq; see pipeline --help)`);
+        throw new UsageError(`unknown command "${command}" (expected schedule, status, dlq, trace or audit; see pipeline --help)`);
     }
   } catch (error) {
     if (error instanceof UsageError) {

@@ -41,6 +41,8 @@ export const PipelineEnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   INGEST_TASK_QUEUE: z.string().min(1).default('random-names-ingest'),
   SINK_TASK_QUEUE: z.string().min(1).default('random-names-sink'),
+  /** Where people open the Temporal Web UI: the base of the links `pipeline trace`, `audit` and `status` print. */
+  TEMPORAL_UI_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:8233'),
   /** A workflow bundle built ahead of time (scripts/bundle-workflows.ts); unset: bundle from source at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS: flag.optional(),
@@ -101,6 +103,21 @@ export const PipelineEnvSchema = z.object({
   SLOT_TIMEOUT: duration.pipe(z.number().min(1000, 'at least 1s')).default(parseDurationMs('1h')),
   /** `npm start`: the longest stretch of slots missed while it was stopped that the next start runs. */
   CATCH_UP_MAX_GAP: duration.default(parseDurationMs('1h')),
+  /** How often the audit schedule reconciles the slots that closed since its last run; 0 turns it off. */
+  AUDIT_INTERVAL: z
+    .string()
+    .regex(/^(0|\d+(ms|s|m|h))$/, 'a duration such as 5m, or 0 for off')
+    .transform((text) => (text === '0' ? 0 : parseDurationMs(text)))
+    .pipe(z.number().refine((ms) => ms === 0 || ms >= 10_000, 'at least 10s, or 0 for off'))
+    .default(parseDurationMs('5m')),
+  /** How long after a slot closed its users are expected in Cassandra; younger slots are left for the next audit. */
+  AUDIT_SETTLE: duration.default(parseDurationMs('1m')),
+  /** Pause the schedule when the source keeps failing in a way retries will not fix soon, and resume it when it answers. */
+  SOURCE_HEALTH_GATE: flag.default(true),
+  /** Consecutive slots the source must fail before the gate pauses the schedule. */
+  SOURCE_HEALTH_GATE_SLOTS: positiveInt(1000).default(3),
+  /** How often the gate asks a paused source whether it answers again. */
+  SOURCE_HEALTH_PROBE_INTERVAL: duration.pipe(z.number().min(1000, 'at least 1s')).default(parseDurationMs('10s')),
 
   /** The Temporal SDK's messages at this level and above; stack traces only at debug. */
   LOG_LEVEL: z.string().transform((value) => value.toUpperCase()).pipe(z.enum(['ERROR', 'WARN', 'INFO', 'DEBUG'])).default('WARN'),
@@ -130,6 +147,7 @@ export interface PipelineConfig {
     ingestTaskQueue: string;
     sinkTaskQueue: string;
     workflowBundlePath?: string;
+    uiUrl: string;
     /** `serverName` overrides the name checked against the server's certificate (SNI). */
     tls?: TlsSettings & { serverName?: string };
     apiKey?: Secret;
@@ -162,6 +180,9 @@ export interface PipelineConfig {
   /** `undefined` means the project's own randomuser-compatible server, started locally. */
   source: { url?: string; timeoutMs: number; maxResponseBytes: number; localServerPort: number };
   schedule: { id: string; intervalMs: number; usersPerSlot: number; slotTimeoutMs: number; catchUpMaxGapMs: number };
+  /** `intervalMs` 0: no audit schedule. */
+  audit: { intervalMs: number; settleMs: number };
+  sourceHealth: { enabled: boolean; failedSlots: number; probeIntervalMs: number };
   batch: { maxRecords: number; maxWaitMs: number };
   /** Port 0 turns the endpoint off; the Temporal SDK's own metrics use port + 1 on loopback. */
   metrics: { port: number; host: string };
@@ -209,6 +230,7 @@ export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env, readPem
       namespace: e.TEMPORAL_NAMESPACE,
       ingestTaskQueue: e.INGEST_TASK_QUEUE,
       sinkTaskQueue: e.SINK_TASK_QUEUE,
+      uiUrl: e.TEMPORAL_UI_URL.replace(/\/+$/, ''),
       ...(e.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: e.WORKFLOW_BUNDLE_PATH } : {}),
       ...(temporalTls ? { tls: { ...temporalTls, ...(e.TEMPORAL_TLS_SERVER_NAME ? { serverName: e.TEMPORAL_TLS_SERVER_NAME } : {}) } } : {}),
       ...(e.TEMPORAL_API_KEY ? { apiKey: e.TEMPORAL_API_KEY } : {}),
@@ -240,6 +262,8 @@ export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env, readPem
     },
     source: { url: e.SOURCE_URL, timeoutMs: e.SOURCE_TIMEOUT, maxResponseBytes: e.SOURCE_MAX_RESPONSE_BYTES, localServerPort: e.SOURCE_SERVER_PORT },
     schedule: { id: e.SCHEDULE_ID, intervalMs: e.SCHEDULE_INTERVAL, usersPerSlot: e.USERS_PER_SLOT, slotTimeoutMs: e.SLOT_TIMEOUT, catchUpMaxGapMs: e.CATCH_UP_MAX_GAP },
+    audit: { intervalMs: e.AUDIT_INTERVAL, settleMs: e.AUDIT_SETTLE },
+    sourceHealth: { enabled: e.SOURCE_HEALTH_GATE, failedSlots: e.SOURCE_HEALTH_GATE_SLOTS, probeIntervalMs: e.SOURCE_HEALTH_PROBE_INTERVAL },
     batch: { maxRecords: e.BATCH_MAX_RECORDS, maxWaitMs: e.BATCH_MAX_WAIT },
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },

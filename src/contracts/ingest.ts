@@ -17,6 +17,8 @@ export interface IngestSlotResult {
   seed: string;
   fetched: number;
   published: number;
+  /** Ids of the users the slot fetched, in order: what `pipeline audit` reconciles against Cassandra. Absent in slots run before it was recorded. */
+  ids?: string[];
 }
 
 export interface FetchUsersInput {

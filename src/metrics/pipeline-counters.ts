@@ -39,6 +39,10 @@ export class PipelineCounters {
   /** Sum over partitions; undefined until first measured. */
   consumerLag: number | undefined = undefined;
   readonly lagByPartition = new Map<number, number>();
+  /** Slots that did not reconcile in the last audit this process ran; undefined until it ran one. */
+  auditMismatchedSlots: number | undefined = undefined;
+  /** Whether the source health gate holds the schedule paused; undefined in processes without the gate. */
+  sourceGateClosed: boolean | undefined = undefined;
   readonly batchSize = new Histogram(BATCH_SIZE_BUCKETS);
   readonly batchWriteSeconds = new Histogram(WRITE_SECONDS_BUCKETS);
 }

@@ -23,6 +23,12 @@ export function renderPrometheus(c: PipelineCounters, labels: { topic: string })
     ...counterLines('pipeline_dead_letters_total', 'Messages sent to the dead-letter topic.', c.deadLettered),
     ...histogramLines('pipeline_batch_size_records', 'Records per batch written by writeRows.', c.batchSize),
     ...histogramLines('pipeline_batch_write_seconds', 'Time writeRows took to upsert one batch.', c.batchWriteSeconds),
+    ...(c.auditMismatchedSlots === undefined
+      ? []
+      : ['# HELP pipeline_audit_mismatched_slots Slots that did not reconcile in the last audit this process ran.', '# TYPE pipeline_audit_mismatched_slots gauge', `pipeline_audit_mismatched_slots ${c.auditMismatchedSlots}`]),
+    ...(c.sourceGateClosed === undefined
+      ? []
+      : ['# HELP pipeline_source_gate_closed 1 while the source health gate holds the schedule paused.', '# TYPE pipeline_source_gate_closed gauge', `pipeline_source_gate_closed ${c.sourceGateClosed ? 1 : 0}`]),
     '# HELP pipeline_consumer_lag_messages Messages not yet committed by the consumer group, per partition.',
     '# TYPE pipeline_consumer_lag_messages gauge',
     ...[...c.lagByPartition].sort(([a], [b]) => a - b).map(([p, lag]) => `pipeline_consumer_lag_messages{topic="${labels.topic}",partition="${p}"} ${lag}`),

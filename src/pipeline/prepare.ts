@@ -4,6 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { applySchema } from '../cassandra/apply-schema';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { ensureTopics } from '../kafka/ensure-topics';
+import { auditScheduleId, ensureAuditSchedule } from '../schedule/audit-schedule';
 import { ensureSchedule, slotScheduleSettings } from '../schedule/ensure-schedule';
 
 /** Idempotent start-up: schema, topics and the slot schedule, each created or brought up to date. */
@@ -25,4 +26,6 @@ export async function preparePipeline(deps: { config: PipelineConfig; kafka: Kaf
   const description = await deps.temporal.schedule.getHandle(config.schedule.id).describe();
   const paused = description.state.paused ? ` — PAUSED${description.state.note ? ` (${description.state.note})` : ''}; unpause with: temporal schedule toggle --schedule-id ${config.schedule.id} --unpause --reason ...` : '';
   log(`schedule ${config.schedule.id}: every ${config.schedule.intervalMs / 1000} s, ${config.schedule.usersPerSlot} user(s) per slot (${outcome})${paused}`);
+  const audit = await ensureAuditSchedule(deps.temporal, config);
+  if (audit !== 'off') log(`audit schedule ${auditScheduleId(config)}: ${audit === 'deleted' ? 'deleted (AUDIT_INTERVAL=0)' : `every ${config.audit.intervalMs / 1000} s over the slots that settled (${audit})`}`);
 }

@@ -17,5 +17,9 @@ export function describeStartupError(error: unknown, config?: PipelineConfig): s
     const where = config ? ` at ${config.kafka.brokers.join(',')}` : '';
     return `Kafka${where} rejected the SASL credentials (check KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD): ${message}`;
   }
+  const missingKeyspace = /Keyspace '?([\w]+)'? does not exist/i.exec(message);
+  if (missingKeyspace) return `Cassandra keyspace ${missingKeyspace[1]} (CASSANDRA_KEYSPACE) does not exist yet: npm start (or npm run prepare:pipeline) applies cql/ and creates it`;
+  const missingTable = /unconfigured table (\w+)/i.exec(message);
+  if (missingTable) return `Cassandra table ${missingTable[1]} (CASSANDRA_TABLE) does not exist yet: npm start (or npm run prepare:pipeline) applies cql/ and creates it`;
   return message;
 }

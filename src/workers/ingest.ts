@@ -7,7 +7,9 @@ import type { PipelineConfig } from '../config/pipeline-config';
 import { createProducer } from '../kafka/client';
 import type { PipelineCounters } from '../metrics/pipeline-counters';
 import type { TemporalClients } from '../pipeline/clients';
+import { SourceHealthGate } from '../schedule/source-health-gate';
 import type { SourceClient } from '../source/client';
+import { lastingFailureCause } from '../source/lasting-failure';
 import { runWorker, workflowCode, type RunningWorker } from './run-worker';
 
 export interface IngestWorkerDeps {
@@ -16,6 +18,8 @@ export interface IngestWorkerDeps {
   kafka: Kafka;
   source: SourceClient;
   counters: PipelineCounters;
+  /** Where the source health gate says what it does; console by default. */
+  log?: (line: string) => void;
 }
 
 /** The ingest worker: runs slot workflows and their fetch and publish activities, on the clients it is given. */
@@ -23,13 +27,36 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<Running
   const { config, counters } = deps;
   const producer = createProducer(deps.kafka);
   await producer.connect();
+  const gate = config.sourceHealth.enabled
+    ? new SourceHealthGate({
+        temporal: deps.temporal.client,
+        scheduleId: config.schedule.id,
+        intervalMs: config.schedule.intervalMs,
+        failedSlots: config.sourceHealth.failedSlots,
+        probeIntervalMs: config.sourceHealth.probeIntervalMs,
+        probe: async () => void (await deps.source.fetchUsers({ results: 1, seed: 'source-health-probe', page: 1 })),
+        log: deps.log ?? ((line) => console.log(line)),
+        onChange: (closed) => (counters.sourceGateClosed = closed),
+      })
+    : undefined;
+  if (gate) {
+    counters.sourceGateClosed = false;
+    await gate.adoptPause().catch(() => undefined); // no schedule yet: nothing to adopt
+  }
   const worker = await Worker.create({
     connection: deps.temporal.connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.ingestTaskQueue,
     ...workflowCode(config),
     activities: withHeartbeats({
-      ...createFetchActivities({ source: deps.source, onFetched: (count) => (counters.usersFetched += count) }),
+      ...createFetchActivities({
+        source: deps.source,
+        onFetched: (count) => {
+          counters.usersFetched += count;
+          gate?.fetched();
+        },
+        onFetchFailed: (error, input) => gate?.failed(input.slotTime, lastingFailureCause(error)),
+      }),
       ...createPublishActivities({
         producer,
         topic: config.kafka.topic,
@@ -40,5 +67,8 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<Running
       }),
     }),
   });
-  return runWorker(worker, () => producer.disconnect());
+  return runWorker(worker, async () => {
+    gate?.stop();
+    await producer.disconnect();
+  });
 }

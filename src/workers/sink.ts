@@ -4,6 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { withHeartbeats } from '../activities/heartbeats';
+import { createAuditActivities } from '../activities/audit/audit-range';
 import { createSinkActivities } from '../activities/sink/write-rows';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { readPartitionRange } from '../kafka/read-range';
@@ -51,7 +52,16 @@ export async function startSinkWorker(deps: SinkWorkerDeps): Promise<RunningWork
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.sinkTaskQueue,
     ...workflowCode(config),
-    activities,
+    activities: {
+      ...activities,
+      ...withHeartbeats(createAuditActivities({
+        config,
+        temporal: deps.temporal.client,
+        cassandra: deps.cassandra,
+        kafka: deps.kafka,
+        onAudited: (summary) => (counters.auditMismatchedSlots = summary.mismatchedSlots),
+      })),
+    },
     maxConcurrentActivityTaskExecutions: activitySlots,
     // A batch workflow lives for a few workflow tasks; keeping thousands cached only costs memory.
     maxCachedWorkflows: 100,

@@ -35,13 +35,15 @@ export async function ingestSlot(input: IngestSlotInput): Promise<IngestSlotResu
   const pageSize = Math.min(PAGE_SIZE, input.usersPerSlot);
   let fetched = 0;
   let published = 0;
+  const ids: string[] = [];
   for (let page = 1; fetched < input.usersPerSlot; page++) {
     const take = Math.min(pageSize, input.usersPerSlot - fetched);
     const records = await fetchUsers({ seed, page, pageSize, take, slotTime });
     fetched += records.length;
+    for (const record of records) ids.push(record.id);
     const lastPage = fetched >= input.usersPerSlot || records.length < take;
     published += await publishUsers({ records, slot: { scheduleId: input.scheduleId, slotTime, workflowId: info.workflowId }, lastPage });
     if (records.length < take) break;
   }
-  return { slotTime, seed, fetched, published };
+  return { slotTime, seed, fetched, published, ids };
 }

@@ -13,7 +13,7 @@ describe('fault: the source misbehaving, seen by a slot workflow on an ingest wo
 
   beforeAll(async () => {
     source = await startMisbehavingSource();
-    pipeline = await IsolatedPipeline.create({ SOURCE_URL: source.url, SOURCE_TIMEOUT: '1s', SOURCE_MAX_RESPONSE_BYTES: '65536' });
+    pipeline = await IsolatedPipeline.create({ SOURCE_URL: source.url, SOURCE_TIMEOUT: '1s', SOURCE_MAX_RESPONSE_BYTES: '65536', SOURCE_HEALTH_GATE: 'false' });
     await pipeline.prepare();
     worker = await WorkerProcess.start('ingest', pipeline.workerEnv());
   });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { loadStackSettings } from '../../src/dev/stack/settings';
+import { traceUser, type Trace } from '../../src/audit/trace-user';
 import { IsolatedPipeline, waitFor } from '../support/isolated-pipeline';
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
@@ -15,7 +16,7 @@ describe('Temporal Web UI of the local stack (headless Chromium)', () => {
   beforeAll(async () => {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run scripts/install-test-tools.sh (Debian package chromium) or set CHROMIUM_PATH`);
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    pipeline = await IsolatedPipeline.create({ SCHEDULE_INTERVAL: '1s' });
+    pipeline = await IsolatedPipeline.create({ SCHEDULE_INTERVAL: '1s', TEMPORAL_UI_URL: ui });
     await pipeline.prepare();
     await pipeline.startWorkers();
     await pipeline.schedule().unpause('running for the Web UI test');
@@ -57,5 +58,22 @@ describe('Temporal Web UI of the local stack (headless Chromium)', () => {
     await page.getByText('writeRows').first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-batch-workflow.png'), fullPage: true });
     expect(fs.statSync(path.join(ARTIFACTS, 'web-ui-batch-workflow.png')).size).toBeGreaterThan(10_000);
+  });
+
+  it('opens the batch workflow `pipeline trace` links to, and it shows the batch\'s offsets', async () => {
+    const [id] = await pipeline.cassandraIds();
+    const trace = (await traceUser({ config: pipeline.config, temporal: pipeline.temporal, cassandra: pipeline.cassandra, kafka: pipeline.kafka }, id!)) as Extract<Trace, { where: 'cassandra' }>;
+    expect(trace.where).toBe('cassandra');
+    expect(trace.batch?.link.startsWith(`${ui}/namespaces/default/workflows/`)).toBe(true);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(trace.batch!.link);
+    await page.getByText(trace.batch!.workflowId).first().waitFor({ timeout: 30_000 });
+    // The workflow's input, shown on its page, is the batch reference: its offsets are there.
+    const { firstOffset, lastOffset } = trace.batch!;
+    await waitFor('the batch offsets on the page', async () => {
+      const text = (await page.locator('body').innerText()).replace(/\s+/g, '');
+      return text.includes(`"firstOffset":"${firstOffset}"`) && text.includes(`"lastOffset":"${lastOffset}"`);
+    }, 30_000, 500);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-traced-batch.png'), fullPage: true });
   });
 });

@@ -86,6 +86,8 @@ export class IsolatedPipeline {
       SCHEDULE_INTERVAL: '1s',
       USERS_PER_SLOT: '3',
       BATCH_MAX_WAIT: '200ms',
+      // Tests that audit on a schedule ask for it; others leave no schedule behind to fire at nobody.
+      AUDIT_INTERVAL: '0',
       SOURCE_URL: server.url,
       ...overrides,
     });
@@ -137,6 +139,9 @@ export class IsolatedPipeline {
       SCHEDULE_ID: c.schedule.id,
       SCHEDULE_INTERVAL: `${c.schedule.intervalMs}ms`,
       USERS_PER_SLOT: String(c.schedule.usersPerSlot),
+      TEMPORAL_UI_URL: c.temporal.uiUrl,
+      AUDIT_INTERVAL: `${c.audit.intervalMs}ms`,
+      AUDIT_SETTLE: `${c.audit.settleMs}ms`,
       METRICS_PORT: '0',
     };
   }
@@ -152,6 +157,9 @@ export class IsolatedPipeline {
       BATCH_MAX_RECORDS: String(c.batch.maxRecords),
       BATCH_MAX_WAIT: `${c.batch.maxWaitMs}ms`,
       CASSANDRA_TABLE: c.cassandra.table,
+      SOURCE_HEALTH_GATE: String(c.sourceHealth.enabled),
+      SOURCE_HEALTH_GATE_SLOTS: String(c.sourceHealth.failedSlots),
+      SOURCE_HEALTH_PROBE_INTERVAL: `${c.sourceHealth.probeIntervalMs}ms`,
     };
   }
 
@@ -219,6 +227,7 @@ export class IsolatedPipeline {
 
   async close(): Promise<void> {
     await this.schedule().delete().catch(() => undefined);
+    await this.temporal.schedule.getHandle(`${this.config.schedule.id}-audit`).delete().catch(() => undefined);
     await this.stopSinks().catch(() => undefined);
     await this.ingest?.stop().catch(() => undefined);
     await this.cassandra.execute(`DROP KEYSPACE IF EXISTS ${this.config.cassandra.keyspace}`).catch(() => undefined);

@@ -74,7 +74,11 @@ describe('ingestSlot', () => {
     const result = await withWorker(source.activities, (taskQueue) =>
       env.client.workflow.execute(ingestSlot, { taskQueue, workflowId: `slot-${randomUUID()}`, args: [{ scheduleId: 's', usersPerSlot, slotTime: '2026-12-01T00:00:10Z' }] }),
     );
-    expect(result).toEqual({ slotTime: '2026-12-01T00:00:10.000Z', seed: 's@2026-12-01T00:00:10.000Z', fetched: usersPerSlot, published: usersPerSlot });
+    expect(result).toMatchObject({ slotTime: '2026-12-01T00:00:10.000Z', seed: 's@2026-12-01T00:00:10.000Z', fetched: usersPerSlot, published: usersPerSlot });
+    // The ids it fetched, in order, every page included: what the audit reconciles.
+    expect(result.ids).toHaveLength(usersPerSlot);
+    expect(new Set(result.ids).size).toBe(usersPerSlot);
+    expect([result.ids![0], result.ids![PAGE_SIZE], result.ids!.at(-1)]).toEqual(['s@2026-12-01T00:00:10.000Z-1-0', 's@2026-12-01T00:00:10.000Z-2-0', 's@2026-12-01T00:00:10.000Z-3-344']);
     expect(source.fetches.map((f) => [f.page, f.pageSize, f.take])).toEqual([[1, PAGE_SIZE, PAGE_SIZE], [2, PAGE_SIZE, PAGE_SIZE], [3, PAGE_SIZE, 345]]);
     expect(new Set(source.fetches.map((f) => f.seed))).toEqual(new Set(['s@2026-12-01T00:00:10.000Z']));
     expect(source.publishes.map((p) => [p.count, p.lastPage])).toEqual([[PAGE_SIZE, false], [PAGE_SIZE, false], [345, true]]);

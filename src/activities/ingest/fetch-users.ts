@@ -12,7 +12,13 @@ export function toActivityFailure(error: unknown): ApplicationFailure {
   return ApplicationFailure.create({ message, type, nonRetryable: false, ...(e.retryAfterMs ? { nextRetryDelay: e.retryAfterMs } : {}) });
 }
 
-export function createFetchActivities(deps: { source: SourceClient; now?: () => Date; onFetched?: (count: number) => void }): FetchActivities {
+export function createFetchActivities(deps: {
+  source: SourceClient;
+  now?: () => Date;
+  onFetched?: (count: number, input: FetchUsersInput) => void;
+  /** Every failed request to the source, before it becomes the activity's failure. */
+  onFetchFailed?: (error: unknown, input: FetchUsersInput) => void;
+}): FetchActivities {
   const now = deps.now ?? (() => new Date());
   return {
     /** Fetches one page of a slot's users and maps them to records (pure mapping, see record/). */
@@ -21,6 +27,7 @@ export function createFetchActivities(deps: { source: SourceClient; now?: () => 
       try {
         users = await deps.source.fetchUsers({ results: input.pageSize, seed: input.seed, page: input.page });
       } catch (error) {
+        deps.onFetchFailed?.(error, input);
         throw toActivityFailure(error);
       }
       const fetchedAt = now();
@@ -31,7 +38,7 @@ export function createFetchActivities(deps: { source: SourceClient; now?: () => 
       } catch (error) {
         throw ApplicationFailure.nonRetryable(`source user cannot be mapped: ${(error as Error).message}`, 'UnmappableUser');
       }
-      deps.onFetched?.(records.length);
+      deps.onFetched?.(records.length, input);
       return records;
     },
   };

@@ -39,7 +39,7 @@ export async function dlqCommand(context: CommandContext, args: string[]): Promi
       if (values.help) return (console.log(DLQ_HELP), 0);
       const limit = values.limit === undefined ? 50 : Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`dlq list: --limit "${values.limit}" is not a positive whole number`);
-      const { letters } = await readDeadLetters(context.kafka(), context.config.kafka, limit);
+      const { letters } = await context.withKafka([context.config.kafka.dlqTopic], (kafka) => readDeadLetters(kafka, context.config.kafka, limit));
       emit(
         !!values.json,
         letters.map((l) => ({ ...l, value: l.value?.toString('utf8') ?? null })),
@@ -53,7 +53,7 @@ export async function dlqCommand(context: CommandContext, args: string[]): Promi
     case 'replay': {
       const { values } = parseCommandArgs('dlq replay', rest, {});
       if (values.help) return (console.log(DLQ_HELP), 0);
-      const report = await replayDeadLetters(context.kafka(), context.config.kafka);
+      const report = await context.withKafka([context.config.kafka.dlqTopic, context.config.kafka.topic], (kafka) => replayDeadLetters(kafka, context.config.kafka));
       emit(
         !!values.json,
         { replayed: report.replayed.length, stillDead: report.stillDead.map((d) => ({ key: d.letter.key, reason: d.reason, origin: d.letter.source })) },

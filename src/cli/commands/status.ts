@@ -1,8 +1,10 @@
 import type { Client as CassandraClient } from 'cassandra-driver';
+import { latestAudit, type LatestAudit } from '../../audit/latest-audit';
 import { consumerLag, type PartitionLag } from '../../kafka/consumer-lag';
 import type { CommandContext } from '../context';
 import { formatAgo, formatTime, table } from '../output';
 import { parseCommandArgs, parseDurationOption } from '../usage';
+import { waitingOn } from '../waiting';
 import { slotHealth, type SlotHealth } from '../../schedule/slot-health';
 import { describeSchedule, type ScheduleSummary } from './schedule';
 
@@ -26,11 +28,14 @@ export interface PipelineStatus {
   rows: Section<{ table: string; count: number; method: string }>;
   pollers: Section<{ taskQueue: string; kind: string; identity: string; lastAccess: string | null }[]>;
   slots: Section<SlotHealth>;
+  /** The audit schedule's last run; null when none ran yet or the audit is off. */
+  audit: Section<LatestAudit | null>;
 }
 
-async function section<T>(service: string, load: () => Promise<T>): Promise<Section<T>> {
+async function section<T>(service: string, load: () => Promise<T>, address?: string): Promise<Section<T>> {
   try {
-    return { ok: true, value: await withTimeout(load(), 8000, `${service} did not answer within 8 s`) };
+    const work = withTimeout(load(), 8000, `${service} did not answer within 8 s`);
+    return { ok: true, value: await (address ? waitingOn(`${service} at ${address}`, work) : work) };
   } catch (error) {
     return { ok: false, error: `${service} unavailable: ${(error as Error).message.split('\n')[0]}` };
   }
@@ -74,11 +79,11 @@ export async function collectStatus(context: CommandContext): Promise<PipelineSt
       await admin.disconnect();
     }
   };
-  const kafka = section('kafka', kafkaSections);
-  const [schedule, kafkaResult, rows, pollers, slots] = await Promise.all([
+  const kafka = section('kafka', kafkaSections, `${config.kafka.brokers.join(',')} (KAFKA_BROKERS)`);
+  const [schedule, kafkaResult, rows, pollers, slots, audit] = await Promise.all([
     section('temporal', async () => describeSchedule(await context.temporal(), config.schedule.id)),
     kafka,
-    section('cassandra', async () => countRows(await context.cassandra(), config.cassandra.keyspace, config.cassandra.table)),
+    section('cassandra', async () => countRows(await context.cassandra(), config.cassandra.keyspace, config.cassandra.table), `${config.cassandra.contactPoints.join(',')} (CASSANDRA_CONTACT_POINTS)`),
     section('temporal', async () => {
       const temporal = await context.temporal();
       const list: { taskQueue: string; kind: string; identity: string; lastAccess: string | null }[] = [];
@@ -94,6 +99,7 @@ export async function collectStatus(context: CommandContext): Promise<PipelineSt
       return list;
     }),
     section('temporal', async () => slotHealth(await context.temporal(), config.temporal.ingestTaskQueue)),
+    section('temporal', async () => (await latestAudit(await context.temporal(), config)) ?? null),
   ]);
   return {
     at: new Date().toISOString(),
@@ -106,6 +112,7 @@ export async function collectStatus(context: CommandContext): Promise<PipelineSt
     rows,
     pollers,
     slots,
+    audit,
   };
 }
 
@@ -134,6 +141,7 @@ export function renderStatus(s: PipelineStatus): string {
     else out.push(table(['task queue', 'kind', 'worker', 'last poll'], s.pollers.value.map((p) => [p.taskQueue, p.kind, p.identity, p.lastAccess ? formatAgo(new Date(p.lastAccess)) : '-'])).replace(/^/gm, '           ').replace(/^ {11}/, 'workers    '));
   } else out.push(`workers    ${s.pollers.error}`);
   out.push(...renderSlots(s));
+  out.push(...renderAudit(s));
   return out.join('\n');
 }
 
@@ -150,6 +158,18 @@ function renderSlots(s: PipelineStatus): string[] {
     out.push(`           ${missed} slot(s) timed out or failed, from ${formatTime(new Date(missedFrom!))} to ${formatTime(new Date(missedTo!))}; runs them again:`);
     out.push(`           npx pipeline schedule backfill --from ${missedFrom} --to ${missedTo}`);
   }
+  return out;
+}
+
+/** The last audit's verdict, with the lines of the slots that did not reconcile. */
+function renderAudit(s: PipelineStatus): string[] {
+  if (!s.audit.ok) return [`audit      ${s.audit.error}`];
+  if (!s.audit.value) return ['audit      no audit run yet (the audit schedule runs every AUDIT_INTERVAL; pipeline audit --from --to runs one now)'];
+  const { summary, closedAt, link } = s.audit.value;
+  const verdict = summary.mismatchedSlots === 0 ? 'every slot reconciles' : `${summary.mismatchedSlots} MISMATCHED slot(s), ${summary.missingUsers} user(s) missing`;
+  const out = [`audit      ${formatTime(new Date(summary.from))} .. ${formatTime(new Date(summary.to))}: ${summary.slots} slot(s), ${verdict} (ran ${closedAt ? formatAgo(new Date(closedAt)) : '?'})`];
+  for (const line of summary.mismatches.slice(0, 5)) out.push(`           ${line}`);
+  if (summary.mismatchedSlots > 0) out.push(`           ${link}`);
   return out;
 }
 

@@ -1,0 +1,34 @@
+/**
+ * The shapes that cross the workflow boundary for the audit: the window an `auditSlotWindow` run
+ * reconciles, what it found, and the activity that does the reading.
+ */
+
+export interface AuditWindowInput {
+  /** Length of the window: the audit schedule's interval, so consecutive runs tile the timeline. */
+  intervalMs: number;
+  /** The window ends this long before the run's scheduled time, so its slots had time to land. */
+  settleMs: number;
+}
+
+export interface AuditRangeInput {
+  from: string;
+  to: string;
+  settleMs: number;
+}
+
+export interface AuditSummary {
+  from: string;
+  to: string;
+  slots: number;
+  reconciled: number;
+  pending: number;
+  unaudited: number;
+  mismatchedSlots: number;
+  missingUsers: number;
+  /** One line per slot that does not reconcile (the first 100). */
+  mismatches: string[];
+}
+
+export interface AuditActivities {
+  auditRange(input: AuditRangeInput): Promise<AuditSummary>;
+}
