@@ -20,4 +20,9 @@ describe('describeStartupError', () => {
   it('keeps any other error to its first line', () => {
     expect(describeStartupError(new Error('first\nsecond'))).toBe('first');
   });
+
+  it('says which command creates a keyspace or table that does not exist yet', () => {
+    expect(describeStartupError(new Error("Keyspace 'pipeline' does not exist"))).toBe('Cassandra keyspace pipeline (CASSANDRA_KEYSPACE) does not exist yet: npm start (or npm run prepare:pipeline) applies cql/ and creates it');
+    expect(describeStartupError(new Error('unconfigured table random_names'))).toBe('Cassandra table random_names (CASSANDRA_TABLE) does not exist yet: npm start (or npm run prepare:pipeline) applies cql/ and creates it');
+  });
 });
