@@ -47,7 +47,7 @@ describe('source health gate', () => {
       const s = await state();
       return s.paused && gatePauseTime(s.note) ? s : undefined;
     }, 60_000, 250);
-    expect(paused.note).toMatch(/^source unhealthy since \S+: connect ECONNREFUSED 127\.0\.0\.1:\d+; paused by the source health gate/);
+    expect(paused.note).toMatch(/^source unhealthy since \S+: ECONNREFUSED \(connect ECONNREFUSED 127\.0\.0\.1:\d+\); paused by the source health gate/);
     const pausedAt = gatePauseTime(paused.note)!;
     await sleep(3000); // slots missed while paused
 

@@ -109,9 +109,20 @@ export class IsolatedPipeline {
     await this.startSink(this.counters);
   }
 
-  /** One more sink worker in the same group (as on another machine), with counters of its own. */
+  /**
+   * One more sink worker in the same group, with counters of its own and a Temporal connection of its
+   * own, as a sink process on another machine has (a connection takes one worker per task queue).
+   */
   async startSink(counters = new PipelineCounters()): Promise<{ worker: RunningWorker; counters: PipelineCounters }> {
-    const worker = await startSinkWorker({ config: this.config, temporal: this.temporalClients!, kafka: this.kafka, cassandra: this.cassandra, counters });
+    const temporal = await connectTemporal(this.config.temporal);
+    const running = await startSinkWorker({ config: this.config, temporal, kafka: this.kafka, cassandra: this.cassandra, counters });
+    const worker: RunningWorker = {
+      done: running.done,
+      async stop() {
+        await running.stop();
+        await temporal.connection.close();
+      },
+    };
     this.sinks.push(worker);
     return { worker, counters };
   }
