@@ -124,11 +124,22 @@ describe('trace and audit', () => {
       const parsed = JSON.parse(result.stdout);
       const audit = parsed.audit?.value;
       const metric = renderPrometheus(pipeline.counters, { topic: pipeline.config.kafka.topic });
-      const found = audit && audit.summary.mismatches.some((line: string) => line.includes(victim.workflowId));
+      const found = audit && audit.recent.mismatches.some((line: string) => line.includes(victim.workflowId));
       return found && /^pipeline_audit_mismatched_slots 1$/m.test(metric) ? parsed : undefined;
     }, 90_000, 1000);
-    expect(status.audit.value.summary.mismatchedSlots).toBe(1);
-    expect(status.audit.value.summary.mismatches[0]).toContain(`missing 1: ${victim.ids[0]}`);
+    expect(status.audit.value.recent.mismatchedSlots).toBe(1);
+    expect(status.audit.value.recent.mismatches[0]).toContain(`missing 1: ${victim.ids[0]}`);
+    // It stays in the status after newer, clean windows were audited.
+    await pipeline.schedule().unpause('one more window');
+    await pipeline.waitForSlots((await slotResults(pipeline)).length + 2);
+    await pipeline.schedule().pause('paused by the test');
+    await waitFor('a newer audit run', async () => {
+      const parsed = JSON.parse((await runPipeline(['status', '--json'], env)).stdout);
+      return parsed.audit.value.latest.workflowId !== status.audit.value.latest.workflowId ? parsed : undefined;
+    }, 60_000, 1000);
+    const later = await runPipeline(['status'], env);
+    expect(later.stdout).toMatch(/^ {11}last hour: \d+ audit run\(s\), 1 MISMATCHED slot\(s\), 1 user\(s\) missing:$/m);
+    expect(later.stdout).toContain(victim.workflowId);
     // Earlier windows, audited before anything was deleted in them, reconciled.
     expect(firstSlot < victim.slotTime).toBe(true);
   });

@@ -1,5 +1,5 @@
 import type { Client as CassandraClient } from 'cassandra-driver';
-import { latestAudit, type LatestAudit } from '../../audit/latest-audit';
+import { recentAudits, type RecentAudits } from '../../audit/latest-audit';
 import { consumerLag, type PartitionLag } from '../../kafka/consumer-lag';
 import type { CommandContext } from '../context';
 import { formatAgo, formatTime, table } from '../output';
@@ -28,8 +28,8 @@ export interface PipelineStatus {
   rows: Section<{ table: string; count: number; method: string }>;
   pollers: Section<{ taskQueue: string; kind: string; identity: string; lastAccess: string | null }[]>;
   slots: Section<SlotHealth>;
-  /** The audit schedule's last run; null when none ran yet or the audit is off. */
-  audit: Section<LatestAudit | null>;
+  /** The audit schedule's runs of the last hour; null when none ran (or the audit is off). */
+  audit: Section<RecentAudits | null>;
 }
 
 async function section<T>(service: string, load: () => Promise<T>, address?: string): Promise<Section<T>> {
@@ -99,7 +99,7 @@ export async function collectStatus(context: CommandContext): Promise<PipelineSt
       return list;
     }),
     section('temporal', async () => slotHealth(await context.temporal(), config.temporal.ingestTaskQueue)),
-    section('temporal', async () => (await latestAudit(await context.temporal(), config)) ?? null),
+    section('temporal', async () => (await recentAudits(await context.temporal(), config)) ?? null),
   ]);
   return {
     at: new Date().toISOString(),
@@ -161,15 +161,18 @@ function renderSlots(s: PipelineStatus): string[] {
   return out;
 }
 
-/** The last audit's verdict, with the lines of the slots that did not reconcile. */
+/** The audits of the last hour: the newest window, and every slot any of them found not reconciling. */
 function renderAudit(s: PipelineStatus): string[] {
   if (!s.audit.ok) return [`audit      ${s.audit.error}`];
-  if (!s.audit.value) return ['audit      no audit run yet (the audit schedule runs every AUDIT_INTERVAL; pipeline audit --from --to runs one now)'];
-  const { summary, closedAt, link } = s.audit.value;
-  const verdict = summary.mismatchedSlots === 0 ? 'every slot reconciles' : `${summary.mismatchedSlots} MISMATCHED slot(s), ${summary.missingUsers} user(s) missing`;
-  const out = [`audit      ${formatTime(new Date(summary.from))} .. ${formatTime(new Date(summary.to))}: ${summary.slots} slot(s), ${verdict} (ran ${closedAt ? formatAgo(new Date(closedAt)) : '?'})`];
-  for (const line of summary.mismatches.slice(0, 5)) out.push(`           ${line}`);
-  if (summary.mismatchedSlots > 0) out.push(`           ${link}`);
+  if (!s.audit.value) return ['audit      no audit run in the last hour (the audit schedule runs every AUDIT_INTERVAL; pipeline audit --from --to runs one now)'];
+  const { latest, recent } = s.audit.value;
+  const out = [`audit      last window ${formatTime(new Date(latest.summary.from))} .. ${formatTime(new Date(latest.summary.to))}: ${latest.summary.slots} slot(s) (ran ${latest.closedAt ? formatAgo(new Date(latest.closedAt)) : '?'})`];
+  if (recent.mismatchedSlots === 0) out.push(`           last hour: ${recent.runs} audit run(s), every slot reconciles`);
+  else {
+    out.push(`           last hour: ${recent.runs} audit run(s), ${recent.mismatchedSlots} MISMATCHED slot(s), ${recent.missingUsers} user(s) missing:`);
+    for (const line of recent.mismatches.slice(0, 5)) out.push(`           ${line}`);
+    for (const link of recent.links.slice(0, 3)) out.push(`           ${link}`);
+  }
   return out;
 }
 
