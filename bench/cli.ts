@@ -13,10 +13,11 @@ import { lineChartSvg } from './svg-chart';
 const HELP = `usage: npm run bench -- <name> [options]
 
 benches:
-  sink [--records N] [--workers W] [--batch-max-records B] [--worker-heap-mb M] [--worker-semi-space-mb S]
+  sink [--records N] [--workers W] [--batch-max-records B] [--write-batch-rows R] [--worker-heap-mb M] [--worker-semi-space-mb S]
        [--cpu-prof] [--chart FILE]
-       preload N records (default 200000) into a fresh topic, measure the plain cassandra-driver ceiling,
-       then time W sink worker processes (default 1) until every record is a row
+       preload N records (default 200000) into a fresh topic, measure the plain cassandra-driver ceilings
+       (single rows, and unlogged batches grouped by replica set), then time W sink worker processes
+       (default 1, writing R rows a batch: CASSANDRA_WRITE_BATCH_ROWS) until every record is a row
 
   e2e [--interval 1s] [--slots 60] [--users N]
        freshness from each slot's time to all its rows readable in Cassandra (p50/p95/p99/max)
@@ -39,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
   switch (name) {
     case 'sink': {
-      const { values } = parseArgs({ args: rest, options: { records: { type: 'string', default: '200000' }, workers: { type: 'string', default: '1' }, 'batch-max-records': { type: 'string', default: '2000' }, 'cpu-prof': { type: 'boolean' }, chart: { type: 'string' }, 'worker-heap-mb': { type: 'string' }, 'worker-semi-space-mb': { type: 'string' } }, strict: true });
+      const { values } = parseArgs({ args: rest, options: { records: { type: 'string', default: '200000' }, workers: { type: 'string', default: '1' }, 'batch-max-records': { type: 'string', default: '2000' }, 'cpu-prof': { type: 'boolean' }, chart: { type: 'string' }, 'worker-heap-mb': { type: 'string' }, 'worker-semi-space-mb': { type: 'string' }, 'write-batch-rows': { type: 'string' } }, strict: true });
       const workerHeapMb = values['worker-heap-mb'] === undefined ? undefined : Number(values['worker-heap-mb']);
       if (workerHeapMb !== undefined && (!Number.isInteger(workerHeapMb) || workerHeapMb < 64)) throw new Error(`--worker-heap-mb "${values['worker-heap-mb']}" is not a whole number of MB from 64`);
       const workerSemiSpaceMb = values['worker-semi-space-mb'] === undefined ? undefined : Number(values['worker-semi-space-mb']);
@@ -53,7 +54,9 @@ async function main(argv: string[]): Promise<number> {
       await stackUp(loadStackSettings(), (m) => progress(`[stack] ${m}`));
       const cpuProfileDir = values['cpu-prof'] ? path.resolve('bench-results', `cpu-${Date.now()}`) : undefined;
       if (cpuProfileDir) fs.mkdirSync(cpuProfileDir, { recursive: true });
-      const result = await sinkBench({ records, workers, batchMaxRecords, cpuProfileDir, workerHeapMb, workerSemiSpaceMb, progress });
+      const writeBatchRows = values['write-batch-rows'] === undefined ? undefined : Number(values['write-batch-rows']);
+      if (writeBatchRows !== undefined && (!Number.isInteger(writeBatchRows) || writeBatchRows < 1 || writeBatchRows > 1000)) throw new Error(`--write-batch-rows "${values['write-batch-rows']}" is not a whole number from 1 to 1000`);
+      const result = await sinkBench({ records, workers, batchMaxRecords, cpuProfileDir, workerHeapMb, workerSemiSpaceMb, writeBatchRows, progress });
       if (values.chart) {
         fs.writeFileSync(values.chart, lineChartSvg({
           title: `sink: ${records} records, ${workers} worker(s): ${result.pipelineRowsPerSecond} rows/s (ceiling ${result.ceilingRowsPerSecond})`,

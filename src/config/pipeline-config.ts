@@ -80,6 +80,10 @@ export const PipelineEnvSchema = z.object({
   CASSANDRA_TABLE: cqlIdentifier.default('random_names'),
   CASSANDRA_REPLICATION_FACTOR: positiveInt(9).default(1),
   CASSANDRA_WRITE_CONCURRENCY: positiveInt(1024).default(64),
+  /** Rows per unlogged batch, every batch within one replica set; 1 writes single rows. */
+  CASSANDRA_WRITE_BATCH_ROWS: positiveInt(1000).default(1),
+  /** Cap on a batch's estimated size; keep it under the cluster's batch_size_fail_threshold (50 KiB by default). */
+  CASSANDRA_WRITE_BATCH_BYTES: positiveInt(10 * 1024 * 1024).default(40_000),
   CASSANDRA_WRITE_CONSISTENCY: z
     .string()
     .transform((value) => value.toUpperCase())
@@ -172,6 +176,8 @@ export interface PipelineConfig {
     table: string;
     replicationFactor: number;
     writeConcurrency: number;
+    /** Rows and estimated bytes per unlogged batch; `rows` 1: single-row writes. */
+    writeBatch: { rows: number; bytes: number };
     /** Consistency level of the sink's writes. */
     writeConsistency: WriteConsistency;
     /** `USING TTL` of every written row; undefined leaves the table's default. */
@@ -257,6 +263,7 @@ export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env, readPem
       table: e.CASSANDRA_TABLE,
       replicationFactor: e.CASSANDRA_REPLICATION_FACTOR,
       writeConcurrency: e.CASSANDRA_WRITE_CONCURRENCY,
+      writeBatch: { rows: e.CASSANDRA_WRITE_BATCH_ROWS, bytes: e.CASSANDRA_WRITE_BATCH_BYTES },
       writeConsistency: e.CASSANDRA_WRITE_CONSISTENCY,
       ...(e.CASSANDRA_TTL !== undefined ? { ttlSeconds: e.CASSANDRA_TTL } : {}),
     },

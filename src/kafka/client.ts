@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, logLevel, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type LogEntry, type Message, type Producer, type ProducerRecord, type RecordMetadata } from 'kafkajs';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { kafkaConnectionOptions } from './connection-options';
 
@@ -37,5 +37,56 @@ export function createKafka(config: PipelineConfig['kafka']): Kafka {
  * which costs nothing: records are keyed by user id and upserted.
  */
 export function createProducer(kafka: Kafka): Producer {
-  return kafka.producer({ idempotent: false, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const counts = new Map<string, number>();
+  const producer = kafka.producer({
+    idempotent: false,
+    maxInFlightRequests: 1,
+    createPartitioner: () => {
+      const partition = Partitioners.DefaultPartitioner();
+      return (args) => {
+        counts.set(args.topic, args.partitionMetadata.length);
+        return partition(args);
+      };
+    },
+  });
+  partitionCounts.set(producer, counts);
+  return producer;
+}
+
+/** Partition counts per topic each producer's partitioner has seen: what a keyed message's partition follows from. */
+const partitionCounts = new WeakMap<Producer, Map<string, number>>();
+const keyPartitioner = Partitioners.DefaultPartitioner();
+
+/** The partition the default (Java murmur2) partitioner gives a key in a topic of `count` partitions. */
+export function partitionOfKey(topic: string, key: string, count: number): number {
+  return keyPartitioner({ topic, partitionMetadata: Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [], isr: [], partitionErrorCode: 0 })), message: { key, value: null } });
+}
+
+/** A send that the brokers did not acknowledge for every partition its records went to. */
+export class PartialAcknowledgementError extends Error {
+  override name = 'PartialAcknowledgementError';
+}
+
+/**
+ * Sends keyed messages and checks that every partition they went to was acknowledged. A kafkajs send
+ * can resolve without having resent the records of a partition whose leader moved, during the send's
+ * retry, to a broker that had already answered for other partitions (its retry skips brokers with an
+ * answer): those records are silently not stored. Here such a send fails, so its caller sends again.
+ */
+export async function sendAcknowledged(producer: Producer, record: Omit<ProducerRecord, 'messages'> & { messages: (Message & { key: string })[] }): Promise<RecordMetadata[]> {
+  const metadata = await producer.send(record);
+  const count = partitionCounts.get(producer)?.get(record.topic);
+  if (!count) return metadata;
+  const missing = unacknowledgedPartitions(record.topic, record.messages.map((m) => m.key), count, metadata);
+  if (missing.length > 0) {
+    throw new PartialAcknowledgementError(`Kafka did not acknowledge ${record.topic} partition(s) ${missing.join(', ')} of this send; its records there may not be stored, so the send must be repeated`);
+  }
+  return metadata;
+}
+
+/** The partitions keyed messages went to that the send's answers do not acknowledge without error. Pure. */
+export function unacknowledgedPartitions(topic: string, keys: string[], partitionCount: number, metadata: Pick<RecordMetadata, 'topicName' | 'partition' | 'errorCode'>[]): number[] {
+  const acknowledged = new Set(metadata.filter((m) => m.topicName === topic && m.errorCode === 0).map((m) => m.partition));
+  const sentTo = new Set(keys.map((key) => partitionOfKey(topic, key, partitionCount)));
+  return [...sentTo].filter((p) => !acknowledged.has(p)).sort((a, b) => a - b);
 }

@@ -36,6 +36,7 @@ export async function startSinkWorker(deps: SinkWorkerDeps): Promise<RunningWork
     keyspace: config.cassandra.keyspace,
     table: config.cassandra.table,
     concurrency: config.cassandra.writeConcurrency,
+    writeBatch: config.cassandra.writeBatch,
     handoff,
     readRange: (ref) => readPartitionRange(deps.kafka, ref),
     onWritten: (count, ms) => {

@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { createProducer, partitionOfKey, sendAcknowledged } from '../../src/kafka/client';
 import { stackAddresses, uniqueName } from '../support/stack-addresses';
 
 describe('Kafka broker of the local stack', () => {
@@ -31,6 +32,40 @@ describe('Kafka broker of the local stack', () => {
       expect(metadata.topics[0]!.partitions).toHaveLength(3);
     } finally {
       await consumer.disconnect();
+      await producer.disconnect();
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  });
+
+  it('the pipeline\'s producer puts each key where partitionOfKey says, and its acknowledged send checks every partition', async () => {
+    const kafka = new Kafka({ clientId: 'stack-test', brokers: stackAddresses().kafkaBrokers, logLevel: logLevel.NOTHING });
+    const topic = uniqueName('partitions');
+    const admin = kafka.admin();
+    const producer = createProducer(kafka);
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
+      await producer.connect();
+      const keys = Array.from({ length: 60 }, (_, i) => `user-${i}`);
+      const metadata = await sendAcknowledged(producer, { topic, acks: -1, messages: keys.map((key) => ({ key, value: key })) });
+      expect(new Set(metadata.map((m) => m.partition))).toEqual(new Set(keys.map((k) => partitionOfKey(topic, k, 6))));
+      // Where the broker holds each key: read back partition by partition.
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const wherePut = new Map<string, number>();
+      const consumer = kafka.consumer({ groupId: uniqueName('partitions-group') });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await new Promise<void>((resolve) => {
+        void consumer.run({ eachMessage: async ({ partition, message }) => {
+          wherePut.set(message.key!.toString(), partition);
+          if (wherePut.size === keys.length) resolve();
+        } });
+      });
+      await consumer.disconnect();
+      for (const key of keys) expect({ key, partition: wherePut.get(key) }).toEqual({ key, partition: partitionOfKey(topic, key, 6) });
+      expect(offsets.reduce((sum, p) => sum + Number(p.high), 0)).toBe(keys.length);
+    } finally {
       await producer.disconnect();
       await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
       await admin.disconnect();

@@ -1,4 +1,5 @@
 import type { Producer } from 'kafkajs';
+import { sendAcknowledged } from '../../kafka/client';
 import type { PublishActivities, PublishUsersInput } from '../../contracts/ingest';
 import { CURRENT_SCHEMA_VERSION } from '../../record/user-record';
 
@@ -21,7 +22,7 @@ export function createPublishActivities(deps: { producer: Producer; topic: strin
         [HEADER.workflowId]: input.slot.workflowId,
         [HEADER.schemaVersion]: String(CURRENT_SCHEMA_VERSION),
       };
-      await deps.producer.send({
+      await sendAcknowledged(deps.producer, {
         topic: deps.topic,
         acks: -1,
         messages: input.records.map((record) => ({ key: record.id, value: JSON.stringify(record), headers })),

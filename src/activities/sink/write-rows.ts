@@ -3,6 +3,7 @@ import { concurrent, type Client } from 'cassandra-driver';
 import type { KafkaMessage } from 'kafkajs';
 import type { BoundRow } from '../../cassandra/bound-row';
 import { WRITE_PROFILE } from '../../cassandra/client';
+import { writeInReplicaBatches } from '../../cassandra/replica-batches';
 import { upsertStatement } from '../../cassandra/upsert-statement';
 import { cutBatch } from '../../sink/cut-batch';
 import { BATCH_NOT_ON_KAFKA, ROWS_NOT_HELD, type BatchRef, type SinkActivities } from '../../contracts/sink';
@@ -14,6 +15,8 @@ export interface SinkActivityDeps {
   table: string;
   ttlSeconds?: number;
   concurrency: number;
+  /** Unlogged batches by replica set when `rows` > 1 (CASSANDRA_WRITE_BATCH_ROWS / _BYTES). */
+  writeBatch?: { rows: number; bytes: number };
   handoff: BatchHandoff;
   /** Reads a batch's offset range again from Kafka (see kafka/read-range.ts). */
   readRange: (ref: BatchRef) => Promise<KafkaMessage[]>;
@@ -27,13 +30,18 @@ export function createSinkActivities(deps: SinkActivityDeps): SinkActivities {
    * token-aware (the driver routes each row to a replica that owns it), at most `concurrency` in
    * flight, at the configured consistency level. Rerunning rewrites the same cells with the same times.
    */
+  const batched = deps.writeBatch && deps.writeBatch.rows > 1 ? deps.writeBatch : undefined;
   const upsert = async (rows: BoundRow[]): Promise<number> => {
     const started = Date.now();
-    await concurrent.executeConcurrent(deps.cassandra, statement, rows as unknown[][], {
-      concurrencyLevel: deps.concurrency,
-      raiseOnFirstError: true,
-      executionProfile: WRITE_PROFILE,
-    });
+    if (batched) {
+      await writeInReplicaBatches(deps.cassandra, rows, { keyspace: deps.keyspace, statement, maxRows: batched.rows, maxBytes: batched.bytes, concurrency: deps.concurrency, executionProfile: WRITE_PROFILE });
+    } else {
+      await concurrent.executeConcurrent(deps.cassandra, statement, rows as unknown[][], {
+        concurrencyLevel: deps.concurrency,
+        raiseOnFirstError: true,
+        executionProfile: WRITE_PROFILE,
+      });
+    }
     deps.onWritten?.(rows.length, Date.now() - started);
     return rows.length;
   };

@@ -1,0 +1,91 @@
+import type { KafkaMessage } from 'kafkajs';
+import { createSinkActivities } from '../../src/activities/sink/write-rows';
+import { applySchema } from '../../src/cassandra/apply-schema';
+import type { BoundRow } from '../../src/cassandra/bound-row';
+import { createCassandraClient } from '../../src/cassandra/client';
+import { estimatedRowBytes, replicaBatches, replicaSetOf } from '../../src/cassandra/replica-batches';
+import { loadPipelineConfig } from '../../src/config/pipeline-config';
+import { generateUsers } from '../../src/dev/fake-source/generator';
+import { toUserRecord } from '../../src/record/user-record';
+import { BatchHandoff } from '../../src/sink/batch-handoff';
+import { cutBatch } from '../../src/sink/cut-batch';
+import { stackAddresses, uniqueName } from '../support/stack-addresses';
+
+/**
+ * The batched write path (CASSANDRA_WRITE_BATCH_ROWS > 1) against the stack's Cassandra: unlogged
+ * batches within one replica set, under the byte cap, every statement at its own write time.
+ */
+describe('sink writes as unlogged batches grouped by replica set', () => {
+  const now = new Date();
+  const users = generateUsers({ seed: 'batched-writes', page: 1, results: 300 }).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
+  const config = loadPipelineConfig({
+    CASSANDRA_CONTACT_POINTS: stackAddresses().cassandraContactPoints.join(','),
+    CASSANDRA_KEYSPACE: uniqueName('batched'),
+    CASSANDRA_WRITE_BATCH_ROWS: '16',
+    CASSANDRA_WRITE_BATCH_BYTES: '3000',
+  });
+  const client = createCassandraClient(config.cassandra);
+  const table = `${config.cassandra.keyspace}.${config.cassandra.table}`;
+
+  beforeAll(async () => {
+    await client.connect();
+    await applySchema(client, config.cassandra);
+  });
+
+  afterAll(async () => {
+    await client.execute(`DROP KEYSPACE IF EXISTS ${config.cassandra.keyspace}`).catch(() => undefined);
+    await client.shutdown();
+  });
+
+  /** Messages of every user, `versions` times in a row each (offsets grow, so later versions are newer). */
+  function messages(versions: number): KafkaMessage[] {
+    const out: KafkaMessage[] = [];
+    for (let v = 1; v <= versions; v++) {
+      for (const user of users) {
+        out.push({ offset: String(out.length), timestamp: String(now.getTime()), key: Buffer.from(user.id), attributes: 0, headers: {}, value: Buffer.from(JSON.stringify({ ...user, full_name: `${user.full_name} v${v}` })) } as KafkaMessage);
+      }
+    }
+    return out;
+  }
+
+  it('groups by the replicas the driver names, and keeps every batch under the row and byte caps', () => {
+    const rows = cutBatch(messages(1), 0, 0, now).rows;
+    const replicasOf = replicaSetOf(client, config.cassandra.keyspace);
+    const sets = new Set(rows.map(replicasOf));
+    // One node: every row is owned by the same, real replica set.
+    expect([...sets]).toEqual([client.getReplicas(config.cassandra.keyspace, (rows[0]![0] as { getBuffer(): Buffer }).getBuffer())!.map((h) => h.address).sort().join(',')]);
+    expect([...sets][0]).not.toBe('');
+    const batches = replicaBatches(rows, replicasOf, config.cassandra.writeBatch.rows, config.cassandra.writeBatch.bytes);
+    expect(batches.flat()).toHaveLength(rows.length);
+    for (const batch of batches) {
+      expect(batch.length).toBeLessThanOrEqual(16);
+      expect(batch.reduce((sum: number, r: BoundRow) => sum + estimatedRowBytes(r), 0)).toBeLessThanOrEqual(3000);
+    }
+    expect(batches.length).toBeGreaterThan(Math.ceil(rows.length / 16)); // the byte cap cut some
+  });
+
+  it('writes every row, and the newest version of a key wins however its versions are batched', async () => {
+    const handoff = new BatchHandoff();
+    const activities = createSinkActivities({
+      cassandra: client, keyspace: config.cassandra.keyspace, table: config.cassandra.table,
+      concurrency: 8, writeBatch: config.cassandra.writeBatch, handoff, readRange: async () => [],
+    });
+    // Three versions of each key cut as three batches, written newest first: arrival order is the
+    // reverse of version order, so only the write time can put the newest on top.
+    const all = messages(3);
+    const cuts = [0, 1, 2].map((v) => all.slice(v * users.length, (v + 1) * users.length));
+    let writeTime = 0;
+    const rowsByVersion = cuts.map((chunk) => {
+      const cut = cutBatch(chunk, 0, writeTime, now);
+      writeTime = cut.writeTimeAfter;
+      return cut.rows;
+    });
+    for (const [v, rows] of [...rowsByVersion.entries()].reverse()) {
+      handoff.put(`v${v}`, rows);
+      expect(await activities.writeRows({ batchId: `v${v}`, topic: 't', partition: 0, firstOffset: '0', lastOffset: '0' })).toBe(users.length);
+    }
+    const rows = (await client.execute(`SELECT id, full_name FROM ${table}`)).rows;
+    expect(rows).toHaveLength(users.length);
+    expect(rows.filter((r) => !String(r.get('full_name')).endsWith(' v3')).map((r) => r.get('id').toString())).toEqual([]);
+  });
+});

@@ -1,0 +1,32 @@
+import { types } from 'cassandra-driver';
+import { estimatedRowBytes, replicaBatches } from '../../src/cassandra/replica-batches';
+
+const row = (key: string, set: string) => [key, set] as const;
+const setOf = (r: readonly unknown[]) => r[1] as string;
+
+describe('replicaBatches', () => {
+  it('puts only rows of one replica set in a batch, keeping their order', () => {
+    const rows = [row('a1', 'A'), row('b1', 'B'), row('a2', 'A'), row('b2', 'B'), row('a3', 'A')];
+    const batches = replicaBatches(rows, setOf, 10, 1_000_000, () => 1);
+    expect(batches.map((b) => b.map((r) => r[0]))).toEqual([['a1', 'a2', 'a3'], ['b1', 'b2']]);
+  });
+
+  it('cuts a replica set into batches of at most maxRows rows', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => row(`k${i}`, 'A'));
+    expect(replicaBatches(rows, setOf, 4, 1_000_000, () => 1).map((b) => b.length)).toEqual([4, 4, 2]);
+  });
+
+  it('cuts before a batch would pass maxBytes; a row bigger than the cap goes alone', () => {
+    const sizes: Record<string, number> = { a: 100, b: 100, c: 100, d: 900, e: 100 };
+    const rows = Object.keys(sizes).map((k) => row(k, 'A'));
+    const batches = replicaBatches(rows, setOf, 100, 250, (r) => sizes[r[0] as string]!);
+    expect(batches.map((b) => b.map((r) => r[0]))).toEqual([['a', 'b'], ['c'], ['d'], ['e']]);
+  });
+
+  it('estimates a row from its values, strings by their UTF-8 length', () => {
+    const ascii = estimatedRowBytes([types.Uuid.random(), 'abcd', 1.5, types.Long.fromNumber(3)]);
+    const wide = estimatedRowBytes([types.Uuid.random(), 'äöüß', 1.5, types.Long.fromNumber(3)]);
+    expect(wide - ascii).toBe(4);
+    expect(ascii).toBeGreaterThan(16 + 20 + 8);
+  });
+});
