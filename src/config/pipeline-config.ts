@@ -81,7 +81,7 @@ export const PipelineEnvSchema = z.object({
   CASSANDRA_REPLICATION_FACTOR: positiveInt(9).default(1),
   CASSANDRA_WRITE_CONCURRENCY: positiveInt(1024).default(64),
   /** Rows per unlogged batch, every batch within one replica set; 1 writes single rows. */
-  CASSANDRA_WRITE_BATCH_ROWS: positiveInt(1000).default(1),
+  CASSANDRA_WRITE_BATCH_ROWS: positiveInt(1000).default(32),
   /** Cap on a batch's estimated size; keep it under the cluster's batch_size_fail_threshold (50 KiB by default). */
   CASSANDRA_WRITE_BATCH_BYTES: positiveInt(10 * 1024 * 1024).default(40_000),
   CASSANDRA_WRITE_CONSISTENCY: z

@@ -26,9 +26,10 @@ export interface SinkActivityDeps {
 export function createSinkActivities(deps: SinkActivityDeps): SinkActivities {
   const statement = upsertStatement(deps.keyspace, deps.table, deps.ttlSeconds);
   /**
-   * Upserts rows by id, each at its own write time: prepared (executeConcurrent always prepares),
-   * token-aware (the driver routes each row to a replica that owns it), at most `concurrency` in
-   * flight, at the configured consistency level. Rerunning rewrites the same cells with the same times.
+   * Upserts rows by id, each at its own write time, prepared, at the configured consistency level,
+   * at most `concurrency` requests in flight: as unlogged batches of rows that share a replica set when
+   * `writeBatch.rows` > 1, else row by row (token-aware either way). Rerunning rewrites the same cells
+   * with the same times.
    */
   const batched = deps.writeBatch && deps.writeBatch.rows > 1 ? deps.writeBatch : undefined;
   const upsert = async (rows: BoundRow[]): Promise<number> => {
