@@ -1,31 +1,9 @@
-import net from 'node:net';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { IsolatedPipeline } from '../support/isolated-pipeline';
 import { runPipeline } from '../support/run-command';
 import { WorkerProcess } from '../support/worker-process';
-
-async function unusedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** A port that accepts connections and never answers: a server that hangs. */
-async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => void sockets.add(socket));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
+import { silentServer, unusedPort } from '../support/ports';
 
 /** `pipeline …` against the given environment, with when each line arrived (ms after the start). */
 function timedPipeline(args: string[], env: Record<string, string>): Promise<{ code: number; lines: { at: number; text: string }[] }> {

@@ -1,15 +1,7 @@
-import net from 'node:net';
 import { startSourceServer } from '../../src/dev/fake-source/server';
 import { gatePauseTime } from '../../src/schedule/source-health';
 import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
-
-async function unusedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { unusedPort } from '../support/ports';
 
 /**
  * The source's health gates the schedule: K slots failing in a lasting way pause it with a note naming

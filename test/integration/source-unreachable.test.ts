@@ -1,16 +1,8 @@
-import net from 'node:net';
 import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
 import { startSourceServer } from '../../src/dev/fake-source/server';
 import { recordFigures } from '../support/versions';
 import { WorkerProcess } from '../support/worker-process';
-
-async function unusedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { unusedPort } from '../support/ports';
 
 /** An unreachable source is said plainly and briefly, and so is its return. */
 describe('npm start with the source unreachable', () => {
