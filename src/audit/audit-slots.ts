@@ -2,7 +2,6 @@ import type { Client } from '@temporalio/client';
 import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
 import type { PipelineConfig } from '../config/pipeline-config';
-import type { IngestSlotResult } from '../contracts/ingest';
 import { readDeadLetters } from '../kafka/dead-letter-queue';
 import { ingestSlot } from '../workflows/ingest-slot';
 import { reconcileSlot, type SlotRun, type SlotVerdict } from './reconcile-slot';

@@ -4,7 +4,7 @@ import { createProducer } from '../../src/kafka/client';
 import { DLQ_HEADER } from '../../src/kafka/dead-letter';
 import { runPipeline } from '../support/run-command';
 import { WorkerProcess } from '../support/worker-process';
-import { publish, recordFigures, versionedUsers } from '../support/versions';
+import { recordFigures, versionedUsers } from '../support/versions';
 
 interface ListedLetter {
   key: string | null;
