@@ -106,10 +106,15 @@ function javaArgs(settings: StackSettings, nodeId: number, mainClass: string, ..
 /** Every node of one stack shares a cluster id, written by whichever node is formatted first. */
 function clusterId(settings: StackSettings): string {
   const file = path.join(settings.dataDir, 'kafka-cluster.id');
-  if (!fs.existsSync(file)) {
+  // An id starting with "-" reads as an option to kafka-storage, so no storage was ever formatted with one.
+  if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8').startsWith('-')) {
     fs.mkdirSync(settings.dataDir, { recursive: true });
-    // A Kafka cluster id is 16 random bytes in URL-safe base64 without padding.
-    fs.writeFileSync(file, randomBytes(16).toString('base64url'));
+    // A Kafka cluster id is 16 random bytes in URL-safe base64 without padding; like Kafka's own ids,
+    // never one that starts with "-" (one in 64 would).
+    let id: string;
+    do id = randomBytes(16).toString('base64url');
+    while (id.startsWith('-'));
+    fs.writeFileSync(file, id);
   }
   return fs.readFileSync(file, 'utf8').trim();
 }
