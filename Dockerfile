@@ -1,32 +1,33 @@
 # The pipeline's image. docker-compose.yml runs the one-shot pipeline-init, the ingest worker and the
-# sink worker from it, each with its own command.
+# sink worker from it, each with its own command. Node 24 LTS: the project runs on Node >= 20.3, and
+# its tests run on the Node of the machine that builds it.
 
-# Build stage: all dependencies, to bundle the workflow code ahead of time.
-FROM node:20-bookworm-slim AS build
+# Build stage: all dependencies, to compile src/ to dist/ with tsc and bundle the workflow code once.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.js ./scripts/build.js
 COPY src ./src
-COPY scripts ./scripts
-RUN npx tsx scripts/bundle-workflows.ts dist/workflow-bundle.js
+RUN node scripts/build.js
 
-# Runtime stage: production dependencies only. TypeScript runs through tsx (a production dependency),
-# so cql/ and every other path resolve exactly as in the repository.
-FROM node:20-bookworm-slim AS runtime
+# Runtime stage: production dependencies and the compiled JavaScript only; no TypeScript at run time.
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# The sink worker's memory budget (see docs/BENCHMARKS.md): glibc keeps fewer malloc arenas for the
+# Temporal core's threads (about 60 MB less resident), and the heap limit is in the CMD.
+ENV MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY tsconfig.json ./
 COPY cql ./cql
-COPY src ./src
-COPY --from=build /app/dist/workflow-bundle.js ./dist/workflow-bundle.js
-# The workers load this bundle instead of running webpack at every start.
-ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
+COPY bin ./bin
+COPY --from=build /app/dist ./dist
+# The workers load dist/workflow-bundle.js (built above) instead of running webpack at every start.
 # The base image's unprivileged `node` user, by number so a runtime can verify it is not root.
 USER 1000:1000
 # No health check: the workers serve no port to probe. A worker that loses a server it cannot do
 # without exits non-zero, and compose's restart policy starts it again.
 HEALTHCHECK NONE
-CMD ["node", "--import", "tsx", "src/workers/sink-worker.ts"]
+CMD ["node", "--max-old-space-size=256", "dist/workers/sink-worker.js"]

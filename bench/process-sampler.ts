@@ -72,3 +72,19 @@ export function sampleCpu(pids: Record<string, number>, everyMs = 500): { stop()
     },
   };
 }
+
+/**
+ * Waits until the named processes together use less than `maxCores` over a one-second window (or
+ * `timeoutMs` passes), so a timed run does not pay for the flushes and compactions of the one before
+ * it. Returns the seconds waited and the last window's cores.
+ */
+export async function waitForQuiet(pids: Record<string, number>, options: { maxCores: number; timeoutMs: number }): Promise<{ seconds: number; cores: number }> {
+  const started = Date.now();
+  for (;;) {
+    const cpu = sampleCpu(pids, 1000);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const cores = Object.values(cpu.stop()).reduce((sum, c) => sum + c, 0);
+    const seconds = (Date.now() - started) / 1000;
+    if (cores < options.maxCores || Date.now() - started > options.timeoutMs) return { seconds: Math.round(seconds), cores: Math.round(cores * 100) / 100 };
+  }
+}

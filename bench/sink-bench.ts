@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { concurrent } from 'cassandra-driver';
 import { WRITE_PROFILE } from '../src/cassandra/client';
 import { writeInReplicaBatches } from '../src/cassandra/replica-batches';
@@ -11,8 +10,9 @@ import { cqlStatements, CQL_DIR } from '../src/cassandra/apply-schema';
 import { createProducer } from '../src/kafka/client';
 import { toUserRecord, type UserRecord } from '../src/record/user-record';
 import { generateUsers } from '../src/dev/fake-source/generator';
+import { compiledEntry } from '../test/support/compiled';
 import { IsolatedPipeline, sleep, waitFor } from '../test/support/isolated-pipeline';
-import { sampleCpu, sampleRss } from './process-sampler';
+import { sampleCpu, sampleRss, waitForQuiet } from './process-sampler';
 import { readRecord } from '../src/dev/stack/processes';
 import { loadStackSettings } from '../src/dev/stack/settings';
 import { stackServices } from '../src/dev/stack/stack';
@@ -21,7 +21,10 @@ import { histogramQuantile, metricValue } from './prometheus-text';
 export interface SinkBenchOptions {
   records: number;
   workers: number;
-  batchMaxRecords: number;
+  /** Timed runs of each ceiling (default 3); 0 skips the ceilings, for tuning the pipeline alone. */
+  ceilingRuns?: number;
+  /** BATCH_MAX_RECORDS of the sink workers (unset: the pipeline's default). */
+  batchMaxRecords?: number;
   /** Write a V8 CPU profile of each worker process into this folder. */
   cpuProfileDir?: string;
   /** V8 old-space cap of each worker process (`--max-old-space-size`), as a deployment would set it. */
@@ -64,10 +67,9 @@ export interface SinkBenchResult {
   ceilingCores: Record<string, number>;
   /** Cores each process used while the pipeline ran (`worker-N` are the sink workers). */
   pipelineCores: Record<string, number>;
-  timeline: { t: number; rowsPerSecond: number; lag: number }[];
+  /** Per second: rows written, consumer lag, the batch target and mean batch size, worker memory (largest of the workers). */
+  timeline: { t: number; rowsPerSecond: number; lag: number; batchTarget: number; meanBatchRecords: number; rssMb: number; heapUsedMb: number; arrayBuffersMb: number }[];
 }
-
-const WORKER = path.resolve(__dirname, '..', 'src', 'workers', 'sink-worker.ts');
 
 /** The local stack's server processes by name, from its pid records. */
 function stackPids(): Record<string, number> {
@@ -81,6 +83,25 @@ function stackPids(): Record<string, number> {
 }
 
 const CEILING_RUNS = 3;
+
+/**
+ * How `npm run worker:sink` starts the sink worker (its memory budget: environment such as
+ * MALLOC_ARENA_MAX and Node flags such as the heap limit), read from package.json.
+ */
+function sinkWorkerLaunch(): { env: Record<string, string>; flags: string[] } {
+  const scripts = (JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const words = scripts['worker:sink']!.split('&&').at(-1)!.trim().split(/\s+/);
+  const node = words.indexOf('node');
+  const env = Object.fromEntries(words.slice(0, node).map((word) => word.split('=') as [string, string]));
+  return { env, flags: words.slice(node + 1).filter((word) => word.startsWith('--')) };
+}
+
+/** Before each timed run: the stack's servers quiet again (Cassandra's flushes and compactions done). */
+async function settle(progress: (line: string) => void): Promise<void> {
+  const { bench: _bench, ...servers } = stackPids();
+  const quiet = await waitForQuiet(servers, { maxCores: 0.2, timeoutMs: 90_000 });
+  if (quiet.seconds > 2) progress(`  (waited ${quiet.seconds} s for the servers to settle: ${quiet.cores} cores)`);
+}
 
 function describeCores(cores: Record<string, number>): string {
   return Object.entries(cores).map(([name, used]) => `${name} ${used.toFixed(2)}`).join(', ');
@@ -96,13 +117,85 @@ function makeRecords(count: number): UserRecord[] {
   return records;
 }
 
+type Run = { rowsPerSecond: number; cores: Record<string, number> };
+
+/**
+ * The plain-driver ceilings on the same rows, into a sibling table: single rows (tuned in-flight
+ * count) and unlogged batches by replica set (tuned shape); each the median of `runs` timed runs.
+ */
+async function measureCeilings(pipeline: IsolatedPipeline, records: UserRecord[], ceilingTable: string, runs: number, progress: (line: string) => void): Promise<{
+  single: Run; singleRuns: Run[]; singleTuned: { concurrency: number };
+  batched: Run; batchedRuns: Run[]; batchedTuned: { rowsPerBatch: number; batchesInFlight: number };
+}> {
+  const { config } = pipeline;
+  // Ceiling: the same rows straight into an identical table with prepared, token-aware writes.
+  const schema = fs.readFileSync(path.join(CQL_DIR, '002-random-names.cql'), 'utf8');
+  for (const statement of cqlStatements(schema, { keyspace: config.cassandra.keyspace, table: ceilingTable, replication_factor: '1' })) await pipeline.cassandra.execute(statement);
+  const params = records.map((r, i) => toBoundRow(r, { partition: 0, offset: String(i), ingestedAt: new Date() }, Date.now() * 1000 + i) as unknown[]);
+  const statement = upsertStatement(config.cassandra.keyspace, ceilingTable);
+  progress('tuning the plain-driver writer on a 10% sample');
+  const sample = params.slice(0, Math.max(100, Math.floor(params.length / 10)));
+  let best = { concurrency: 64, rate: 0 };
+  for (const concurrency of [64, 256, 1024]) {
+    const t = Date.now();
+    await concurrent.executeConcurrent(pipeline.cassandra, statement, sample, { concurrencyLevel: concurrency, raiseOnFirstError: true });
+    const rate = sample.length / ((Date.now() - t) / 1000);
+    progress(`  concurrency ${concurrency}: ${Math.round(rate)} rows/s`);
+    if (rate > best.rate) best = { concurrency, rate };
+  }
+  // Three timed runs into an emptied table; the ceiling is their median, so one run slowed by a
+  // memtable flush or compaction (or sped up by luck) does not set the ratio.
+  progress(`ceiling: ${params.length} rows with concurrency ${best.concurrency}, ${runs} runs`);
+  const ceilingRuns: { rowsPerSecond: number; cores: Record<string, number> }[] = [];
+  for (let run = 0; run < runs; run++) {
+    await pipeline.cassandra.execute(`TRUNCATE ${config.cassandra.keyspace}.${ceilingTable}`);
+    await settle(progress);
+    const cpu = sampleCpu(stackPids());
+    const began = Date.now();
+    await concurrent.executeConcurrent(pipeline.cassandra, statement, params, { concurrencyLevel: best.concurrency, raiseOnFirstError: true });
+    const seconds = (Date.now() - began) / 1000;
+    const cores = cpu.stop();
+    ceilingRuns.push({ rowsPerSecond: params.length / seconds, cores });
+    progress(`  ${Math.round(params.length / seconds)} rows/s (${seconds.toFixed(1)} s); cores used: ${describeCores(cores)}`);
+  }
+  const median = [...ceilingRuns].sort((a, b) => a.rowsPerSecond - b.rowsPerSecond)[Math.floor(runs / 2)]!;
+
+  // The batched ceiling: the same rows as unlogged batches, each within one replica set, tuned on the sample.
+  const batchedWrite = (rows: unknown[][], rowsPerBatch: number, inFlight: number) =>
+    writeInReplicaBatches(pipeline.cassandra, rows, { keyspace: config.cassandra.keyspace, statement, maxRows: rowsPerBatch, maxBytes: 40_000, concurrency: inFlight, executionProfile: WRITE_PROFILE });
+  progress('tuning the batched writer on the sample');
+  let bestBatched = { rowsPerBatch: 32, batchesInFlight: 32, rate: 0 };
+  for (const [rowsPerBatch, batchesInFlight] of [[16, 64], [32, 32], [32, 64], [64, 32]] as const) {
+    const t = Date.now();
+    await batchedWrite(sample, rowsPerBatch, batchesInFlight);
+    const rate = sample.length / ((Date.now() - t) / 1000);
+    progress(`  ${rowsPerBatch} rows a batch, ${batchesInFlight} in flight: ${Math.round(rate)} rows/s`);
+    if (rate > bestBatched.rate) bestBatched = { rowsPerBatch, batchesInFlight, rate };
+  }
+  progress(`batched ceiling: ${params.length} rows, ${bestBatched.rowsPerBatch} a batch, ${bestBatched.batchesInFlight} in flight, ${runs} runs`);
+  const batchedRuns: { rowsPerSecond: number; cores: Record<string, number> }[] = [];
+  for (let run = 0; run < runs; run++) {
+    await pipeline.cassandra.execute(`TRUNCATE ${config.cassandra.keyspace}.${ceilingTable}`);
+    await settle(progress);
+    const cpu = sampleCpu(stackPids());
+    const began = Date.now();
+    await batchedWrite(params, bestBatched.rowsPerBatch, bestBatched.batchesInFlight);
+    const seconds = (Date.now() - began) / 1000;
+    batchedRuns.push({ rowsPerSecond: params.length / seconds, cores: cpu.stop() });
+    progress(`  ${Math.round(params.length / seconds)} rows/s (${seconds.toFixed(1)} s); cores used: ${describeCores(batchedRuns[run]!.cores)}`);
+  }
+  const batchedMedian = [...batchedRuns].sort((a, b) => a.rowsPerSecond - b.rowsPerSecond)[Math.floor(runs / 2)]!;
+  return { single: median, singleRuns: ceilingRuns, singleTuned: best, batched: batchedMedian, batchedRuns, batchedTuned: bestBatched };
+}
+
 /**
  * Preloads N records into a fresh topic, measures the plain-driver ceiling into a sibling table, then
  * times the real sink worker process(es) until every record is a row.
  */
 export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchResult> {
   const { progress } = options;
-  const pipeline = await IsolatedPipeline.create({ KAFKA_TOPIC_PARTITIONS: '6', BATCH_MAX_WAIT: '100ms', BATCH_MAX_RECORDS: String(options.batchMaxRecords) });
+  const batchEnv: Record<string, string> = options.batchMaxRecords ? { BATCH_MAX_RECORDS: String(options.batchMaxRecords) } : {};
+  const pipeline = await IsolatedPipeline.create({ KAFKA_TOPIC_PARTITIONS: '6', BATCH_MAX_WAIT: '100ms', ...batchEnv });
   const children: ChildProcess[] = [];
   try {
     await pipeline.prepare();
@@ -119,77 +212,31 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     }
     await producer.disconnect();
 
-    // Ceiling: the same rows straight into an identical table with prepared, token-aware writes.
     const ceilingTable = 'ceiling';
-    const schema = fs.readFileSync(path.join(CQL_DIR, '002-random-names.cql'), 'utf8');
-    for (const statement of cqlStatements(schema, { keyspace: config.cassandra.keyspace, table: ceilingTable, replication_factor: '1' })) await pipeline.cassandra.execute(statement);
-    const params = records.map((r, i) => toBoundRow(r, { partition: 0, offset: String(i), ingestedAt: new Date() }, Date.now() * 1000 + i) as unknown[]);
-    const statement = upsertStatement(config.cassandra.keyspace, ceilingTable);
-    progress('tuning the plain-driver writer on a 10% sample');
-    const sample = params.slice(0, Math.max(100, Math.floor(params.length / 10)));
-    let best = { concurrency: 64, rate: 0 };
-    for (const concurrency of [64, 256, 1024]) {
-      const t = Date.now();
-      await concurrent.executeConcurrent(pipeline.cassandra, statement, sample, { concurrencyLevel: concurrency, raiseOnFirstError: true });
-      const rate = sample.length / ((Date.now() - t) / 1000);
-      progress(`  concurrency ${concurrency}: ${Math.round(rate)} rows/s`);
-      if (rate > best.rate) best = { concurrency, rate };
-    }
-    // Three timed runs into an emptied table; the ceiling is their median, so one run slowed by a
-    // memtable flush or compaction (or sped up by luck) does not set the ratio.
-    progress(`ceiling: ${params.length} rows with concurrency ${best.concurrency}, ${CEILING_RUNS} runs`);
-    const ceilingRuns: { rowsPerSecond: number; cores: Record<string, number> }[] = [];
-    for (let run = 0; run < CEILING_RUNS; run++) {
-      await pipeline.cassandra.execute(`TRUNCATE ${config.cassandra.keyspace}.${ceilingTable}`);
-      const cpu = sampleCpu(stackPids());
-      const began = Date.now();
-      await concurrent.executeConcurrent(pipeline.cassandra, statement, params, { concurrencyLevel: best.concurrency, raiseOnFirstError: true });
-      const seconds = (Date.now() - began) / 1000;
-      const cores = cpu.stop();
-      ceilingRuns.push({ rowsPerSecond: params.length / seconds, cores });
-      progress(`  ${Math.round(params.length / seconds)} rows/s (${seconds.toFixed(1)} s); cores used: ${describeCores(cores)}`);
-    }
-    const median = [...ceilingRuns].sort((a, b) => a.rowsPerSecond - b.rowsPerSecond)[Math.floor(CEILING_RUNS / 2)]!;
-
-    // The batched ceiling: the same rows as unlogged batches, each within one replica set, tuned on the sample.
-    const batchedWrite = (rows: unknown[][], rowsPerBatch: number, inFlight: number) =>
-      writeInReplicaBatches(pipeline.cassandra, rows, { keyspace: config.cassandra.keyspace, statement, maxRows: rowsPerBatch, maxBytes: 40_000, concurrency: inFlight, executionProfile: WRITE_PROFILE });
-    progress('tuning the batched writer on the sample');
-    let bestBatched = { rowsPerBatch: 32, batchesInFlight: 32, rate: 0 };
-    for (const [rowsPerBatch, batchesInFlight] of [[16, 64], [32, 32], [32, 64], [64, 32]] as const) {
-      const t = Date.now();
-      await batchedWrite(sample, rowsPerBatch, batchesInFlight);
-      const rate = sample.length / ((Date.now() - t) / 1000);
-      progress(`  ${rowsPerBatch} rows a batch, ${batchesInFlight} in flight: ${Math.round(rate)} rows/s`);
-      if (rate > bestBatched.rate) bestBatched = { rowsPerBatch, batchesInFlight, rate };
-    }
-    progress(`batched ceiling: ${params.length} rows, ${bestBatched.rowsPerBatch} a batch, ${bestBatched.batchesInFlight} in flight, ${CEILING_RUNS} runs`);
-    const batchedRuns: { rowsPerSecond: number; cores: Record<string, number> }[] = [];
-    for (let run = 0; run < CEILING_RUNS; run++) {
-      await pipeline.cassandra.execute(`TRUNCATE ${config.cassandra.keyspace}.${ceilingTable}`);
-      const cpu = sampleCpu(stackPids());
-      const began = Date.now();
-      await batchedWrite(params, bestBatched.rowsPerBatch, bestBatched.batchesInFlight);
-      const seconds = (Date.now() - began) / 1000;
-      batchedRuns.push({ rowsPerSecond: params.length / seconds, cores: cpu.stop() });
-      progress(`  ${Math.round(params.length / seconds)} rows/s (${seconds.toFixed(1)} s); cores used: ${describeCores(batchedRuns[run]!.cores)}`);
-    }
-    const batchedMedian = [...batchedRuns].sort((a, b) => a.rowsPerSecond - b.rowsPerSecond)[Math.floor(CEILING_RUNS / 2)]!;
+    const ceilings = options.ceilingRuns === 0 ? undefined : await measureCeilings(pipeline, records, ceilingTable, options.ceilingRuns ?? CEILING_RUNS, progress);
+    const median = ceilings?.single ?? { rowsPerSecond: 0, cores: {} };
+    const ceilingRuns = ceilings?.singleRuns ?? [];
+    const best = ceilings?.singleTuned ?? { concurrency: 0 };
+    const batchedMedian = ceilings?.batched ?? { rowsPerSecond: 0, cores: {} };
+    const batchedRuns = ceilings?.batchedRuns ?? [];
+    const bestBatched = ceilings?.batchedTuned ?? { rowsPerBatch: 0, batchesInFlight: 0 };
     const best_ = batchedMedian.rowsPerSecond > median.rowsPerSecond ? batchedMedian : median;
     const ceilingRowsPerSecond = best_.rowsPerSecond;
     const ceilingCores = best_.cores;
 
-    // The pipeline: sink worker processes, batches through Temporal, with the workflow bundle built
-    // ahead of time as in production (bundling at start costs a worker ~100 MB of peak memory).
-    const bundlePath = path.resolve('bench-results', 'workflow-bundle.js');
-    fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
-    fs.writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows') })).code);
+    await pipeline.cassandra.execute(`DROP TABLE IF EXISTS ${config.cassandra.keyspace}.${ceilingTable}`);
+    await settle(progress);
+    // The pipeline: sink worker processes running the compiled code on the workflow bundle built with
+    // it, as `npm run worker:sink` and the image run them; batches go through Temporal.
+    const worker = await compiledEntry('workers/sink-worker');
     const basePort = 19500 + Math.floor(Math.random() * 200) * 4;
     const ready: Promise<void>[] = [];
     const samplers: ReturnType<typeof sampleRss>[] = [];
     for (let w = 0; w < options.workers; w++) {
-      const args = ['--import', 'tsx', ...(options.workerHeapMb ? [`--max-old-space-size=${options.workerHeapMb}`] : []), ...(options.workerSemiSpaceMb ? [`--max-semi-space-size=${options.workerSemiSpaceMb}`] : []), ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), WORKER];
-      const child = spawn(process.execPath, args, { env: { ...process.env, ...pipeline.commandEnv(), WORKFLOW_BUNDLE_PATH: bundlePath, BATCH_MAX_WAIT: '100ms', BATCH_MAX_RECORDS: String(options.batchMaxRecords), ...(options.writeBatchRows ? { CASSANDRA_WRITE_BATCH_ROWS: String(options.writeBatchRows) } : {}), METRICS_PORT: String(basePort + w * 2), KAFKAJS_NO_PARTITIONER_WARNING: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const launch = sinkWorkerLaunch();
+      const flags = launch.flags.filter((flag) => !(options.workerHeapMb && flag.startsWith('--max-old-space-size')) && !(options.workerSemiSpaceMb && flag.startsWith('--max-semi-space-size')));
+      const args = [...flags, ...(options.workerHeapMb ? [`--max-old-space-size=${options.workerHeapMb}`] : []), ...(options.workerSemiSpaceMb ? [`--max-semi-space-size=${options.workerSemiSpaceMb}`] : []), ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), worker];
+      const child = spawn(process.execPath, args, { env: { ...process.env, ...launch.env, ...pipeline.commandEnv(), BATCH_MAX_WAIT: '100ms', ...batchEnv, ...(options.writeBatchRows ? { CASSANDRA_WRITE_BATCH_ROWS: String(options.writeBatchRows) } : {}), METRICS_PORT: String(basePort + w * 2), KAFKAJS_NO_PARTITIONER_WARNING: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(child);
       let output = '';
       child.stdout!.on('data', (d) => (output += d));
@@ -202,25 +249,50 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     const start = Date.now();
     const pipelineCpu = sampleCpu({ ...stackPids(), ...Object.fromEntries(children.map((c, w) => [`worker-${w + 1}`, c.pid!])) });
     const metricsOf = async (w: number) => (await fetch(`http://127.0.0.1:${basePort + w * 2}/metrics`).catch(() => undefined))?.text();
-    const rowsWritten = async () => (await Promise.all(children.map((_, w) => metricsOf(w)))).reduce((sum, t) => sum + (t ? metricValue(t, 'pipeline_rows_written_total') ?? 0 : 0), 0);
+    // Per worker's scrape: rows written, batches (count and records), the batch target and memory.
+    const scrape = async () => {
+      const texts = (await Promise.all(children.map((_, w) => metricsOf(w)))).map((t) => t ?? '');
+      const sum = (name: string) => texts.reduce((total, t) => total + (metricValue(t, name) ?? 0), 0);
+      const max = (name: string) => Math.max(0, ...texts.map((t) => metricValue(t, name) ?? 0));
+      return {
+        rows: sum('pipeline_rows_written_total'),
+        batches: sum('pipeline_batch_size_records_count'),
+        batchRecords: sum('pipeline_batch_size_records_sum'),
+        batchTarget: max('pipeline_batch_target_records'),
+        rssMb: Math.round(max('process_resident_memory_bytes') / 1048576),
+        heapUsedMb: Math.round(max('nodejs_heap_size_used_bytes') / 1048576),
+        arrayBuffersMb: Math.round(max('nodejs_array_buffers_bytes') / 1048576),
+      };
+    };
     const timeline: SinkBenchResult['timeline'] = [];
     let written = 0;
-    let lastWritten = 0;
+    let last = { rows: 0, batches: 0, batchRecords: 0 };
     let lastT = start;
     let firstWritten: { at: number; rows: number } | undefined;
     // The clock stops when the workers have written every row; polled every 100 ms so that the
     // poll adds little to a run of a few seconds. The timeline and progress are per second.
     for (;;) {
       await sleep(100);
-      written = await rowsWritten();
+      const now_ = await scrape();
+      written = now_.rows;
       const now = Date.now();
       if (written > 0 && !firstWritten) firstWritten = { at: now, rows: written };
       if (written >= records.length || now - lastT >= 1000) {
         const lag = await pipeline.lag().catch(() => -1);
-        timeline.push({ t: Math.round((now - start) / 100) / 10, rowsPerSecond: Math.round((written - lastWritten) / ((now - lastT) / 1000)), lag });
-        lastWritten = written;
+        const batches = now_.batches - last.batches;
+        timeline.push({
+          t: Math.round((now - start) / 100) / 10,
+          rowsPerSecond: Math.round((written - last.rows) / ((now - lastT) / 1000)),
+          lag,
+          batchTarget: now_.batchTarget,
+          meanBatchRecords: batches > 0 ? Math.round((now_.batchRecords - last.batchRecords) / batches) : 0,
+          rssMb: now_.rssMb,
+          heapUsedMb: now_.heapUsedMb,
+          arrayBuffersMb: now_.arrayBuffersMb,
+        });
+        last = now_;
         lastT = now;
-        progress(`  ${written}/${records.length} rows · lag ${lag} · ${((now - start) / 1000).toFixed(1)} s`);
+        progress(`  ${written}/${records.length} rows · lag ${lag} · batch target ${now_.batchTarget} · rss ${now_.rssMb} MB (heap ${now_.heapUsedMb}, buffers ${now_.arrayBuffersMb}) · ${((now - start) / 1000).toFixed(1)} s`);
       }
       if (written >= records.length) break;
       if (now - start > 20 * 60_000) throw new Error(`the pipeline wrote ${written} of ${records.length} rows in 20 minutes`);

@@ -2,9 +2,11 @@
 export function lineChartSvg(options: {
   title: string;
   xLabel: string;
-  points: { x: number; left: number; right: number }[];
+  points: { x: number; left: number; right: number; extra?: number }[];
   leftLabel: string;
   rightLabel: string;
+  /** A third series, dashed, on its own scale (0 to its maximum, given in the legend). */
+  extraLabel?: string;
 }): string {
   const width = 720;
   const height = 320;
@@ -13,9 +15,10 @@ export function lineChartSvg(options: {
   const xMax = Math.max(1, ...xs);
   const leftMax = Math.max(1, ...options.points.map((p) => p.left));
   const rightMax = Math.max(1, ...options.points.map((p) => p.right));
+  const extraMax = Math.max(1, ...options.points.map((p) => p.extra ?? 0));
   const px = (x: number) => pad.l + (x / xMax) * (width - pad.l - pad.r);
   const py = (v: number, max: number) => height - pad.b - (v / max) * (height - pad.t - pad.b);
-  const path = (key: 'left' | 'right', max: number) => options.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${px(p.x).toFixed(1)},${py(p[key], max).toFixed(1)}`).join(' ');
+  const path = (key: 'left' | 'right' | 'extra', max: number) => options.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${px(p.x).toFixed(1)},${py(p[key] ?? 0, max).toFixed(1)}`).join(' ');
   const ticks = [0, 0.25, 0.5, 0.75, 1];
   const fmt = (v: number) => (v >= 10_000 ? `${Math.round(v / 1000)}k` : String(Math.round(v)));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">
@@ -27,6 +30,8 @@ export function lineChartSvg(options: {
   <text x="${px(t * xMax)}" y="${height - pad.b + 16}" text-anchor="middle">${(t * xMax).toFixed(0)}</text>`).join('\n  ')}
   <path d="${path('left', leftMax)}" fill="none" stroke="#1f77b4" stroke-width="2"/>
   <path d="${path('right', rightMax)}" fill="none" stroke="#d62728" stroke-width="2"/>
+  ${options.extraLabel ? `<path d="${path('extra', extraMax)}" fill="none" stroke="#2ca02c" stroke-width="2" stroke-dasharray="6 3"/>
+  <text x="${pad.l + 8}" y="${pad.t + 12}" fill="#2ca02c">- - ${options.extraLabel} (top of the chart: ${fmt(extraMax)})</text>` : ''}
   <text x="${width / 2}" y="${height - 8}" text-anchor="middle">${options.xLabel}</text>
   <text x="16" y="${height / 2}" transform="rotate(-90 16 ${height / 2})" text-anchor="middle" fill="#1f77b4">${options.leftLabel}</text>
   <text x="${width - 14}" y="${height / 2}" transform="rotate(90 ${width - 14} ${height / 2})" text-anchor="middle" fill="#d62728">${options.rightLabel}</text>

@@ -1,6 +1,21 @@
 #!/usr/bin/env node
-// The package's `pipeline` command: runs the TypeScript CLI through tsx (a runtime dependency).
-require('tsx/cjs');
-const { runPipelineCli } = require('../src/cli/pipeline.ts');
+// The package's `pipeline` command: runs the compiled CLI (dist/), building it first when a source file
+// is newer than the build (a checkout after a pull); the image ships dist/ and no src/, so it never builds.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
 
-runPipelineCli(process.argv.slice(2)).then((code) => process.exit(code));
+async function main() {
+  const build = path.join(__dirname, '..', 'scripts', 'build.js');
+  if (fs.existsSync(build)) await require(build).ensureBuilt({ quiet: true });
+  const { runPipelineCli } = require('../dist/cli/pipeline.js');
+  return runPipelineCli(process.argv.slice(2));
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

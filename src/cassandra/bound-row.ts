@@ -16,7 +16,12 @@ export function toBoundRow(record: UserRecord, origin: KafkaOrigin, writeTimeMic
   return [
     types.Uuid.fromString(record.id), record.full_name, record.gender, record.location, record.city, record.country, record.postcode,
     record.latitude, record.longitude, record.email, Date.parse(record.slot_time), Date.parse(record.fetched_at),
-    origin.partition, types.Long.fromString(origin.offset), origin.ingestedAt.getTime(),
+    origin.partition, offsetAsLong(origin.offset), origin.ingestedAt.getTime(),
     writeTimeMicros,
   ];
+}
+
+/** Kafka offsets stay far below 2^53 in practice: the number path skips Long's digit-by-digit parse. */
+function offsetAsLong(offset: string): types.Long {
+  return offset.length < 16 ? types.Long.fromNumber(Number(offset)) : types.Long.fromString(offset);
 }

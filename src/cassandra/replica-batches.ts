@@ -1,3 +1,4 @@
+import type { RequestLimit } from './request-limit';
 import { types, type Client } from 'cassandra-driver';
 import type { BoundRow } from './bound-row';
 
@@ -41,6 +42,11 @@ export function replicaBatches(rows: readonly BoundRow[], replicasOf: (row: Boun
 
 /** The replicas the driver's token map gives a row's partition key (its id), as one comparable string. */
 export function replicaSetOf(client: Client, keyspace: string): (row: BoundRow) => string {
+  // One node owns every token: no need to hash each row's key (murmur3 in JavaScript) to find it.
+  if (client.hosts.length === 1) {
+    const only = client.hosts.values()[0]!.address;
+    return () => only;
+  }
   return (row) => {
     const replicas = client.getReplicas(keyspace, (row[0] as types.Uuid).getBuffer());
     return replicas ? replicas.map((host) => host.address).sort().join(',') : '';
@@ -52,9 +58,11 @@ export interface BatchedWrite {
   statement: string;
   maxRows: number;
   maxBytes: number;
-  /** Batches in flight at once. */
+  /** Batches in flight at once for this call. */
   concurrency: number;
   executionProfile: string;
+  /** A limit shared with every other write of the process, on top of `concurrency`. */
+  limit?: RequestLimit;
 }
 
 /**
@@ -68,10 +76,11 @@ export async function writeInReplicaBatches(client: Client, rows: readonly Bound
   const lanes = Array.from({ length: Math.min(options.concurrency, batches.length) }, async () => {
     while (next < batches.length) {
       const batch = batches[next++]!;
-      await client.batch(
+      const send = () => client.batch(
         batch.map((params) => ({ query: options.statement, params: params as unknown[] })),
         { prepare: true, logged: false, executionProfile: options.executionProfile, routingKey: (batch[0]![0] as types.Uuid).getBuffer() },
       );
+      await (options.limit ? options.limit.run(send) : send());
     }
   });
   await Promise.all(lanes);

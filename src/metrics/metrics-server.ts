@@ -12,7 +12,7 @@ export async function startMetricsServer(options: { port: number; host?: string;
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: metrics are at /metrics\n');
       return;
     }
-    let body = renderPrometheus(options.counters, { topic: options.topic });
+    let body = renderPrometheus(options.counters, { topic: options.topic }, process.memoryUsage());
     if (options.sdkMetricsUrl) {
       try {
         const sdk = await fetch(options.sdkMetricsUrl, { signal: AbortSignal.timeout(2000) });

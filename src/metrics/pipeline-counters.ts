@@ -1,5 +1,5 @@
 /** Bucket bounds for batch sizes (records) and write latencies (seconds). */
-export const BATCH_SIZE_BUCKETS = [1, 5, 10, 50, 100, 250, 500, 1000, 2000];
+export const BATCH_SIZE_BUCKETS = [1, 5, 10, 50, 100, 250, 500, 1000, 2000, 5000, 10000];
 export const WRITE_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** A cumulative histogram in Prometheus' shape: counts per upper bound, plus sum and count. */
@@ -36,6 +36,8 @@ export class PipelineCounters {
   versionsSuperseded = 0;
   batchesWritten = 0;
   deadLettered = 0;
+  /** The largest batch the sink cuts now (sink/batch-size.ts); undefined in processes without a sink. */
+  batchTarget: number | undefined = undefined;
   /** Sum over partitions; undefined until first measured. */
   consumerLag: number | undefined = undefined;
   readonly lagByPartition = new Map<number, number>();

@@ -7,13 +7,29 @@ function histogramLines(name: string, help: string, h: Histogram): string[] {
   return lines;
 }
 
+function gaugeLines(name: string, help: string, value: number): string[] {
+  return [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`];
+}
+
+/** Where the process's memory is: the resident set, and the parts of it Node accounts for. */
+export function memoryLines(memory: NodeJS.MemoryUsage): string[] {
+  return [
+    ...gaugeLines('process_resident_memory_bytes', 'Resident memory of the process.', memory.rss),
+    ...gaugeLines('nodejs_heap_size_total_bytes', 'V8 heap reserved.', memory.heapTotal),
+    ...gaugeLines('nodejs_heap_size_used_bytes', 'V8 heap in use.', memory.heapUsed),
+    ...gaugeLines('nodejs_external_memory_bytes', 'Memory of C++ objects bound to JavaScript objects, Buffers included.', memory.external),
+    ...gaugeLines('nodejs_array_buffers_bytes', 'Memory of ArrayBuffers and Buffers.', memory.arrayBuffers),
+  ];
+}
+
 function counterLines(name: string, help: string, value: number): string[] {
   return [`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${value}`];
 }
 
 /** Pure: the pipeline's metrics in the Prometheus text exposition format. */
-export function renderPrometheus(c: PipelineCounters, labels: { topic: string }): string {
+export function renderPrometheus(c: PipelineCounters, labels: { topic: string }, memory?: NodeJS.MemoryUsage): string {
   const lines = [
+    ...(memory ? memoryLines(memory) : []),
     ...counterLines('pipeline_slots_total', 'Schedule slots whose users were all published.', c.slotsRun),
     ...counterLines('pipeline_users_fetched_total', 'Users fetched from the source.', c.usersFetched),
     ...counterLines('pipeline_users_published_total', 'Users published to Kafka.', c.usersPublished),
@@ -22,6 +38,7 @@ export function renderPrometheus(c: PipelineCounters, labels: { topic: string })
     ...counterLines('pipeline_batches_written_total', 'Batches written to Cassandra.', c.batchesWritten),
     ...counterLines('pipeline_dead_letters_total', 'Messages sent to the dead-letter topic.', c.deadLettered),
     ...histogramLines('pipeline_batch_size_records', 'Records per batch written by writeRows.', c.batchSize),
+    ...(c.batchTarget === undefined ? [] : gaugeLines('pipeline_batch_target_records', 'The largest batch the sink cuts now: grows with the consumer lag, shrinks as it catches up.', c.batchTarget)),
     ...histogramLines('pipeline_batch_write_seconds', 'Time writeRows took to upsert one batch.', c.batchWriteSeconds),
     ...(c.auditMismatchedSlots === undefined
       ? []

@@ -10,6 +10,7 @@ import { toDeadLetter } from '../kafka/dead-letter';
 import type { BatchHandoff } from './batch-handoff';
 import type { BoundRow } from '../cassandra/bound-row';
 import { batchWorkflowId } from './batch-id';
+import { batchSizeFor } from './batch-size';
 import { cutBatch } from './cut-batch';
 import { InOrderCommits } from './in-order-commits';
 import { writeTimeFromMetadata, writeTimeMetadata } from './write-time';
@@ -27,6 +28,8 @@ export interface BatchConsumerDeps {
 
 export interface SinkEvents {
   deadLettered?(count: number): void;
+  /** The largest batch cut from the last fetch (it follows the lag: sink/batch-size.ts). */
+  batchTarget?(records: number): void;
   /** A batch is written: its rows, and the older versions of its keys it dropped (they would lose anyway). */
   batchWritten?(rows: number, superseded: number): void;
 }
@@ -54,14 +57,17 @@ export const BATCHES_IN_FLIGHT = 3;
  */
 export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<RunningBatchConsumer> {
   const { config, kafka } = deps;
-  // One fetch holds enough records for every batch in flight of its partition.
-  const maxBytesPerPartition = Math.min(16 * 1024 * 1024, Math.max(1024 * 1024, config.batch.maxRecords * BATCHES_IN_FLIGHT * 1536));
+  // A fetch (every partition of one broker) is most of the data this process holds at once: the
+  // records, and the rows cut from them until they are written. So it is the memory budget's main term.
+  const maxFetchBytes = config.batch.fetchMaxBytes;
   const consumer = kafka.consumer({
     groupId: config.kafka.consumerGroup,
-    // The broker holds a fetch until this many bytes or the max wait: that is how batches fill up.
-    minBytes: Math.min(config.batch.maxRecords * 256, 1024 * 1024),
+    // The broker holds a fetch until this many bytes or the max wait: that is how a caught-up
+    // consumer's batches fill up to the smallest size.
+    minBytes: Math.min(config.batch.minRecords * 1024, 1024 * 1024),
     maxWaitTimeInMs: config.batch.maxWaitMs,
-    maxBytesPerPartition,
+    maxBytesPerPartition: maxFetchBytes,
+    maxBytes: maxFetchBytes,
     sessionTimeout: 30_000,
     heartbeatInterval: 3000,
   });
@@ -93,9 +99,12 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
       let writeTime = await writeTimeBefore(batch.partition, batch.messages[0]!.offset);
       clocks.delete(batch.partition); // set again only once every batch cut here is committed
       try {
-        for (let start = 0; start < batch.messages.length; start += config.batch.maxRecords) {
+        const backlog = batch.messages.length + Math.max(0, Number(batch.offsetLag()));
+        const size = batchSizeFor(backlog, config.batch, BATCHES_IN_FLIGHT);
+        deps.events?.batchTarget?.(size);
+        for (let start = 0; start < batch.messages.length; start += size) {
           if (!isRunning() || isStale()) break;
-          const chunk = batch.messages.slice(start, start + config.batch.maxRecords);
+          const chunk = batch.messages.slice(start, start + size);
           const firstOffset = chunk[0]!.offset;
           const lastOffset = chunk[chunk.length - 1]!.offset;
           const now = new Date();

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import type { PipelineConfig } from '../config/pipeline-config';
 
@@ -8,13 +10,16 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** The bundle `npm run build` writes beside the compiled code (dist/workflow-bundle.js). */
+const BUILT_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js');
+
 /**
- * Where a worker gets its workflow code: the bundle built ahead of time when WORKFLOW_BUNDLE_PATH names
- * one (the Docker image: no webpack run at every start, every replica runs the same code), else
- * bundled from source at start.
+ * Where a worker gets its workflow code: the bundle named by WORKFLOW_BUNDLE_PATH; else, when this is
+ * the compiled code (dist/), the bundle built with it, so no webpack runs at start and every replica
+ * runs the same code; else (TypeScript run from source, as in tests) bundled from source at start.
  */
 export function workflowCode(config: PipelineConfig): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
-  const codePath = config.temporal.workflowBundlePath;
+  const codePath = config.temporal.workflowBundlePath ?? (__filename.endsWith('.js') && fs.existsSync(BUILT_BUNDLE) ? BUILT_BUNDLE : undefined);
   return codePath ? { workflowBundle: { codePath } } : { workflowsPath: require.resolve('../workflows') };
 }
 

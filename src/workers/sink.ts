@@ -84,6 +84,7 @@ export async function startSinkWorker(deps: SinkWorkerDeps): Promise<RunningWork
     holderTaskQueue,
     events: {
       deadLettered: (count) => (counters.deadLettered += count),
+      batchTarget: (records) => (counters.batchTarget = records),
       batchWritten: (rows, superseded) => {
         counters.rowsWritten += rows;
         counters.versionsSuperseded += superseded;

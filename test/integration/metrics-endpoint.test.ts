@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { createSourceClient } from '../../src/source/client';
 import { toUserRecord } from '../../src/record/user-record';
+import { compiledEntry } from '../support/compiled';
 import { IsolatedPipeline, waitFor } from '../support/isolated-pipeline';
 
 describe('sink worker process (npm run worker:sink)', () => {
@@ -18,7 +18,7 @@ describe('sink worker process (npm run worker:sink)', () => {
 
   it('serves Prometheus metrics with the pipeline\'s and the Temporal SDK\'s, and stops cleanly on SIGTERM', async () => {
     const port = 19000 + Math.floor(Math.random() * 400) * 2;
-    const worker = spawn(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../../src/workers/sink-worker.ts')], {
+    const worker = spawn(process.execPath, [await compiledEntry('workers/sink-worker')], {
       env: { ...process.env, ...pipeline.commandEnv(), METRICS_PORT: String(port), KAFKAJS_NO_PARTITIONER_WARNING: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

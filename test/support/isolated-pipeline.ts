@@ -165,6 +165,7 @@ export class IsolatedPipeline {
       SOURCE_URL: c.source.url!,
       SOURCE_TIMEOUT: `${c.source.timeoutMs}ms`,
       SOURCE_MAX_RESPONSE_BYTES: String(c.source.maxResponseBytes),
+      BATCH_MIN_RECORDS: String(c.batch.minRecords),
       BATCH_MAX_RECORDS: String(c.batch.maxRecords),
       BATCH_MAX_WAIT: `${c.batch.maxWaitMs}ms`,
       CASSANDRA_TABLE: c.cassandra.table,

@@ -1,26 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { compiledEntry } from './compiled';
 import { waitFor } from './isolated-pipeline';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const ENTRY = { ingest: 'src/workers/ingest-worker.ts', sink: 'src/workers/sink-worker.ts', 'npm start': 'src/main.ts' } as const;
+const ENTRY = { ingest: 'workers/ingest-worker', sink: 'workers/sink-worker', 'npm start': 'main' } as const;
 /** The line each prints once it runs. */
 const READY: Record<keyof typeof ENTRY, string> = { ingest: 'ingest worker running', sink: 'sink worker running', 'npm start': 'Ctrl-C to stop' };
-
-let bundle: Promise<string> | undefined;
-
-/** One workflow bundle for every worker process of a test run, as a deployment would ship it. */
-export function workflowBundle(): Promise<string> {
-  bundle ??= (async () => {
-    const file = path.join(ROOT, 'test-artifacts', `workflow-bundle-${process.pid}.js`);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, (await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') })).code);
-    return file;
-  })();
-  return bundle;
-}
 
 /**
  * A worker of the pipeline as its own OS process (`npm run worker:ingest` / `worker:sink`), so a
@@ -52,10 +38,10 @@ export class WorkerProcess {
 
   /** Starts the process without waiting for it to be ready (for starts that are meant to fail). */
   static async spawn(kind: keyof typeof ENTRY, env: Record<string, string>): Promise<WorkerProcess> {
-    const codePath = await workflowBundle();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, ENTRY[kind])], {
+    // The compiled code, on the workflow bundle built with it, as `npm start` and the image run them.
+    const child = spawn(process.execPath, [await compiledEntry(ENTRY[kind])], {
       cwd: ROOT,
-      env: { ...process.env, ...env, WORKFLOW_BUNDLE_PATH: codePath, METRICS_PORT: '0', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+      env: { ...process.env, ...env, METRICS_PORT: '0', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new WorkerProcess(kind, child);

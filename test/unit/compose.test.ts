@@ -49,7 +49,7 @@ const PIPELINE_SERVICES = ['pipeline-init', 'ingest', 'sink'];
 const WORKERS = ['ingest', 'sink'];
 
 /** Variables a pipeline container may set beyond the app's own: the runtime's, never the app's. */
-const STANDARD_VARIABLES = new Set(['NODE_ENV', 'NODE_OPTIONS', 'TZ']);
+const STANDARD_VARIABLES = new Set(['NODE_ENV', 'NODE_OPTIONS', 'TZ', 'MALLOC_ARENA_MAX']);
 /** The app requires none, but in compose these must point at the compose servers and the public API. */
 const REQUIRED_IN_COMPOSE = ['TEMPORAL_ADDRESS', 'KAFKA_BROKERS', 'CASSANDRA_CONTACT_POINTS', 'CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'CASSANDRA_WRITE_CONSISTENCY', 'SOURCE_URL'];
 /** Settings compose deliberately sets to something else than the app's default; all others must equal it. */
@@ -245,13 +245,25 @@ describe('docker-compose.yml', () => {
     for (const name of PIPELINE_SERVICES) {
       const service = services[name]!;
       expect(service.build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
-      const file = commandOf(service).find((part) => part.endsWith('.ts'))!;
-      expect(fs.existsSync(path.join(ROOT, file))).toBe(true);
+      const command = commandOf(service);
+      expect(command[0]).toBe('node');
+      const file = command.find((part) => part.startsWith('dist/'))!;
+      expect(fs.existsSync(sourceOf(file))).toBe(true);
       entryPoints[name] = file;
     }
-    expect(entryPoints).toEqual({ 'pipeline-init': 'src/pipeline/prepare-job.ts', ingest: 'src/workers/ingest-worker.ts', sink: 'src/workers/sink-worker.ts' });
+    expect(entryPoints).toEqual({ 'pipeline-init': 'dist/pipeline/prepare-job.js', ingest: 'dist/workers/ingest-worker.js', sink: 'dist/workers/sink-worker.js' });
     const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts['prepare:pipeline']).toBe('tsx src/pipeline/prepare-job.ts');
+    expect(scripts['prepare:pipeline']).toBe('node scripts/build.js --if-stale && node dist/pipeline/prepare-job.js');
+  });
+
+  it('starts the sink worker within the same memory budget as npm run worker:sink (Node flags, MALLOC_ARENA_MAX)', () => {
+    const launch = sinkWorkerLaunch();
+    expect(launch.flags).toContainEqual(expect.stringMatching(/^--max-old-space-size=\d+$/));
+    expect(launch.env['MALLOC_ARENA_MAX']).toBeDefined();
+    expect(commandOf(services['sink']!)).toEqual(['node', ...launch.flags, 'dist/workers/sink-worker.js']);
+    const image = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    expect(image).toContain(`ENV MALLOC_ARENA_MAX=${launch.env['MALLOC_ARENA_MAX']}`);
+    expect(image).toContain(`CMD ${JSON.stringify(['node', ...launch.flags, 'dist/workers/sink-worker.js']).replace(/,/g, ', ')}`);
   });
 
   it('lets the workers scale: no container name, no host port, no deploy section', () => {
@@ -335,6 +347,21 @@ describe('the pipeline containers\' environment', () => {
   });
 });
 
+/** How `npm run worker:sink` starts the sink worker: environment assignments and Node flags before the entry point. */
+function sinkWorkerLaunch(): { env: Record<string, string>; flags: string[] } {
+  const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const words = scripts['worker:sink']!.split('&&').at(-1)!.trim().split(/\s+/);
+  const node = words.indexOf('node');
+  expect(words.at(-1)).toBe('dist/workers/sink-worker.js');
+  return { env: Object.fromEntries(words.slice(0, node).map((word) => word.split('=') as [string, string])), flags: words.slice(node + 1, -1) };
+}
+
+/** The TypeScript source a compiled entry point (dist/….js) is built from. */
+function sourceOf(compiled: string): string {
+  expect(compiled).toMatch(/^dist\/.+\.js$/);
+  return path.join(ROOT, 'src', compiled.slice('dist/'.length).replace(/\.js$/, '.ts'));
+}
+
 /** Dockerfile instructions with continuation lines joined and comments dropped. */
 function dockerfileInstructions(text: string): { instruction: string; args: string }[] {
   const joined = text.replace(/\\\r?\n/g, ' ');
@@ -361,24 +388,26 @@ describe('Dockerfile', () => {
   const runtime = stages.at(-1)!;
   const argsOf = (stage: (typeof stages)[number], instruction: string) => stage.body.filter((s) => s.instruction === instruction).map((s) => s.args);
 
-  it('is multi-stage on a pinned node:20-bookworm-slim', () => {
+  it('is multi-stage on a pinned Node LTS that is not past its end of life (node:24-bookworm-slim)', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of stages) expect(stage.from).toBe('node:20-bookworm-slim');
+    for (const stage of stages) expect(stage.from).toBe('node:24-bookworm-slim');
   });
 
-  it('installs every dependency and bundles the workflows in the build stage', () => {
+  it('installs every dependency, compiles to dist/ and bundles the workflows in the build stage', () => {
     const build = stages[0]!;
     expect(argsOf(build, 'RUN')).toContainEqual(expect.stringMatching(/^npm ci(?!.*--omit)/));
-    expect(argsOf(build, 'RUN')).toContainEqual(expect.stringMatching(/scripts\/bundle-workflows\.ts dist\/workflow-bundle\.js$/));
+    expect(argsOf(build, 'RUN')).toContain('node scripts/build.js');
   });
 
-  it('runs with production dependencies only, as a non-root user, on the prebuilt bundle', () => {
+  it('runs compiled JavaScript with production dependencies only, as a non-root user, on the prebuilt bundle', () => {
     expect(argsOf(runtime, 'RUN')).toContainEqual(expect.stringMatching(/^npm ci --omit=dev\b/));
     const user = argsOf(runtime, 'USER').at(-1);
     expect(user).toBeDefined();
     expect(user!.split(':')[0]).not.toMatch(/^(root|0)$/);
-    expect(argsOf(runtime, 'COPY')).toContain(`--from=${stages[0]!.name} /app/dist/workflow-bundle.js ./dist/workflow-bundle.js`);
-    expect(argsOf(runtime, 'ENV')).toContain('WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js');
+    expect(argsOf(runtime, 'COPY')).toContain(`--from=${stages[0]!.name} /app/dist ./dist`);
+    expect(argsOf(runtime, 'COPY')).not.toContainEqual(expect.stringMatching(/^src\b/));
+    const cmd = JSON.parse(argsOf(runtime, 'CMD').at(-1)!) as string[];
+    expect(cmd).toEqual(['node', ...sinkWorkerLaunch().flags, 'dist/workers/sink-worker.js']);
     expect(argsOf(runtime, 'WORKDIR').at(-1)).toBe('/app');
     for (const env of argsOf(runtime, 'ENV')) expect(unknownVariables({ [env.split('=')[0]!]: '' })).toEqual([]);
   });
@@ -390,11 +419,12 @@ describe('Dockerfile', () => {
 
   it('runs an entry point that exists, and its build context holds what it copies and nothing local', () => {
     const cmd = JSON.parse(argsOf(runtime, 'CMD').at(-1)!) as string[];
-    expect(fs.existsSync(path.join(ROOT, cmd.at(-1)!))).toBe(true);
+    expect(fs.existsSync(sourceOf(cmd.at(-1)!))).toBe(true);
     const ignore = fs.readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
     expect(ignore[0]).toBe('*');
     const allowed = new Set(ignore.filter((l) => l.startsWith('!')).map((l) => l.slice(1).replace(/\/$/, '')));
     const copied = stages.flatMap((stage) => argsOf(stage, 'COPY')).filter((args) => !args.startsWith('--from')).flatMap((args) => args.split(/\s+/).slice(0, -1));
+    for (const source of copied) expect({ source, exists: fs.existsSync(path.join(ROOT, source)) }).toEqual({ source, exists: true });
     for (const source of copied) expect({ source, inContext: allowed.has(source) }).toEqual({ source, inContext: true });
     for (const local of ['.env', '.stack', 'node_modules', 'dist', '.git']) expect(allowed.has(local)).toBe(false);
   });

@@ -18,6 +18,15 @@ describe('pipeline configuration', () => {
     expect(config.source.url).toBeUndefined();
   });
 
+  it('bounds the adaptive batch size and the sink\'s fetch: defaults, a lower cap, and a floor above the cap refused', () => {
+    expect(loadPipelineConfig({}).batch).toEqual({ minRecords: 500, maxRecords: 10_000, maxWaitMs: 500, fetchMaxBytes: 8 * 1024 * 1024 });
+    // A cap below the default floor brings the floor down with it (tests and small deployments).
+    expect(loadPipelineConfig({ BATCH_MAX_RECORDS: '50' }).batch).toMatchObject({ minRecords: 50, maxRecords: 50 });
+    expect(loadPipelineConfig({ BATCH_MIN_RECORDS: '100', BATCH_MAX_RECORDS: '5000' }).batch).toMatchObject({ minRecords: 100, maxRecords: 5000 });
+    expect(() => loadPipelineConfig({ BATCH_MIN_RECORDS: '600', BATCH_MAX_RECORDS: '500' })).toThrow(/^BATCH_MIN_RECORDS: 600 is more than BATCH_MAX_RECORDS \(500\)/);
+    expect(loadPipelineConfig({}).cassandra).toMatchObject({ writeConcurrency: 32, writeBatch: { rows: 64, bytes: 40_000 } });
+  });
+
   it('reads every kind of setting', () => {
     const config = loadPipelineConfig({
       KAFKA_BROKERS: 'a:1, b:2',
@@ -57,6 +66,9 @@ describe('pipeline configuration', () => {
     ['CASSANDRA_TTL', '1.5', /CASSANDRA_TTL="1.5" is invalid/],
     ['CASSANDRA_TTL', '630720001', /CASSANDRA_TTL="630720001" is invalid: expected at most 630720000/],
     ['CASSANDRA_TTL', 'a day', /CASSANDRA_TTL="a day" is invalid: expected number/],
+    ['BATCH_MIN_RECORDS', '0', /BATCH_MIN_RECORDS="0" is invalid: expected at least 1/],
+    ['BATCH_MIN_RECORDS', '20000', /BATCH_MIN_RECORDS="20000" is invalid: expected at most 10000/],
+    ['SINK_FETCH_MAX_BYTES', '1000', /SINK_FETCH_MAX_BYTES="1000" is invalid: expected at least 1048576/],
   ])('%s=%s gets one clear line', (name, value, message) => {
     let error: unknown;
     try {

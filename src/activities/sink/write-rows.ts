@@ -1,9 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { concurrent, type Client } from 'cassandra-driver';
+import type { Client } from 'cassandra-driver';
 import type { KafkaMessage } from 'kafkajs';
 import type { BoundRow } from '../../cassandra/bound-row';
 import { WRITE_PROFILE } from '../../cassandra/client';
 import { writeInReplicaBatches } from '../../cassandra/replica-batches';
+import { RequestLimit } from '../../cassandra/request-limit';
 import { upsertStatement } from '../../cassandra/upsert-statement';
 import { cutBatch } from '../../sink/cut-batch';
 import { BATCH_NOT_ON_KAFKA, ROWS_NOT_HELD, type BatchRef, type SinkActivities } from '../../contracts/sink';
@@ -14,6 +15,7 @@ export interface SinkActivityDeps {
   keyspace: string;
   table: string;
   ttlSeconds?: number;
+  /** Requests in flight to Cassandra from this process, over every batch being written (CASSANDRA_WRITE_CONCURRENCY). */
   concurrency: number;
   /** Unlogged batches by replica set when `rows` > 1 (CASSANDRA_WRITE_BATCH_ROWS / _BYTES). */
   writeBatch?: { rows: number; bytes: number };
@@ -27,21 +29,25 @@ export function createSinkActivities(deps: SinkActivityDeps): SinkActivities {
   const statement = upsertStatement(deps.keyspace, deps.table, deps.ttlSeconds);
   /**
    * Upserts rows by id, each at its own write time, prepared, at the configured consistency level,
-   * at most `concurrency` requests in flight: as unlogged batches of rows that share a replica set when
-   * `writeBatch.rows` > 1, else row by row (token-aware either way). Rerunning rewrites the same cells
-   * with the same times.
+   * at most `concurrency` requests in flight from the process: as unlogged batches of rows that share a
+   * replica set when `writeBatch.rows` > 1, else row by row (token-aware either way). Rerunning rewrites
+   * the same cells with the same times.
    */
   const batched = deps.writeBatch && deps.writeBatch.rows > 1 ? deps.writeBatch : undefined;
+  const limit = new RequestLimit(deps.concurrency);
   const upsert = async (rows: BoundRow[]): Promise<number> => {
     const started = Date.now();
     if (batched) {
-      await writeInReplicaBatches(deps.cassandra, rows, { keyspace: deps.keyspace, statement, maxRows: batched.rows, maxBytes: batched.bytes, concurrency: deps.concurrency, executionProfile: WRITE_PROFILE });
+      await writeInReplicaBatches(deps.cassandra, rows, { keyspace: deps.keyspace, statement, maxRows: batched.rows, maxBytes: batched.bytes, concurrency: deps.concurrency, executionProfile: WRITE_PROFILE, limit });
     } else {
-      await concurrent.executeConcurrent(deps.cassandra, statement, rows as unknown[][], {
-        concurrencyLevel: deps.concurrency,
-        raiseOnFirstError: true,
-        executionProfile: WRITE_PROFILE,
+      let next = 0;
+      const lanes = Array.from({ length: Math.min(deps.concurrency, rows.length) }, async () => {
+        while (next < rows.length) {
+          const params = rows[next++]! as unknown[];
+          await limit.run(() => deps.cassandra.execute(statement, params, { prepare: true, executionProfile: WRITE_PROFILE }));
+        }
       });
+      await Promise.all(lanes);
     }
     deps.onWritten?.(rows.length, Date.now() - started);
     return rows.length;

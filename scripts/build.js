@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// Compiles src/ to dist/ with tsc and bundles the workflow code into dist/workflow-bundle.js, which the
+// compiled workers load. `node scripts/build.js` builds (incrementally); `--if-stale` returns at once when
+// dist/ is newer than every source file, so `npm start` and the `pipeline` command build only after a change.
+// Plain JavaScript on purpose: it runs before anything is compiled.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const DIST = path.join(ROOT, 'dist');
+const STAMP = path.join(DIST, '.build-stamp');
+const BUNDLE = path.join(DIST, 'workflow-bundle.js');
+/** What the compiled code depends on besides src/. */
+const INPUTS = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build.js'];
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
+    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function mtimeOf(file) {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** True when dist/ is missing or older than a source file (src/ absent, as in the image: never stale). */
+function isStale() {
+  if (!fs.existsSync(path.join(ROOT, 'src'))) return false;
+  const built = mtimeOf(STAMP);
+  if (built === 0 || !fs.existsSync(BUNDLE)) return true;
+  const inputs = Math.max(newestMtime(path.join(ROOT, 'src')), ...INPUTS.map((file) => mtimeOf(path.join(ROOT, file))));
+  return inputs > built;
+}
+
+async function build({ quiet }) {
+  const say = (line) => quiet || console.error(line);
+  const started = Date.now();
+  say('building: tsc (src/ to dist/) …');
+  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
+  if (tsc.status !== 0) throw new Error('tsc reported errors (above)');
+  say('building: workflow bundle …');
+  const { bundleWorkflowCode, DefaultLogger } = require('@temporalio/worker');
+  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(DIST, 'workflows', 'index.js'), logger: new DefaultLogger('WARN') });
+  fs.writeFileSync(BUNDLE, code);
+  fs.writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+  say(`built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Builds when asked to, or when stale; resolves once dist/ is current. */
+async function ensureBuilt({ always = false, quiet = false } = {}) {
+  if (!always && !isStale()) return;
+  await build({ quiet });
+}
+
+module.exports = { ensureBuilt, isStale };
+
+if (require.main === module) {
+  const ifStale = process.argv.includes('--if-stale');
+  ensureBuilt({ always: !ifStale }).catch((error) => {
+    console.error(`error: could not build the pipeline: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
