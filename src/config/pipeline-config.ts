@@ -43,7 +43,7 @@ export const PipelineEnvSchema = z.object({
   SINK_TASK_QUEUE: z.string().min(1).default('random-names-sink'),
   /** Where people open the Temporal Web UI: the base of the links `pipeline trace`, `audit` and `status` print. */
   TEMPORAL_UI_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:8233'),
-  /** A workflow bundle built ahead of time (scripts/bundle-workflows.ts); unset: bundle from source at start. */
+  /** A workflow bundle built ahead of time; unset: the one `npm run build` wrote beside the compiled code (dist/workflow-bundle.js), or bundled from source at start when run from source. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS: flag.optional(),
   TEMPORAL_TLS_CA_FILE: pemPath.optional(),

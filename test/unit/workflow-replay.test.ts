@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { DefaultLogger, Worker } from '@temporalio/worker';
-import { writeWorkflowBundle } from '../../scripts/bundle-workflows';
+import { Worker } from '@temporalio/worker';
 import { loadPipelineConfig } from '../../src/config/pipeline-config';
 import { workflowCode } from '../../src/workers/run-worker';
+import { compiledEntry } from '../support/compiled';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -38,30 +37,28 @@ describe('workflow determinism', () => {
   });
 });
 
-describe('the image\'s prebuilt workflow bundle', () => {
-  it('is what a worker given WORKFLOW_BUNDLE_PATH loads, and it replays the recorded histories', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workflow-bundle-'));
-    try {
-      const bundle = path.join(dir, 'workflow-bundle.js');
-      await writeWorkflowBundle(bundle, new DefaultLogger('WARN'));
-      const code = workflowCode(loadPipelineConfig({ WORKFLOW_BUNDLE_PATH: bundle }));
-      expect(code).toEqual({ workflowBundle: { codePath: bundle } });
-      expect(workflowCode(loadPipelineConfig({}))).toEqual({ workflowsPath: require.resolve('../../src/workflows') });
+describe('the workflow bundle the build ships (dist/workflow-bundle.js)', () => {
+  it('is what the compiled workers load by default and a worker given WORKFLOW_BUNDLE_PATH loads, and it replays the recorded histories', async () => {
+    await compiledEntry('workers/sink-worker');
+    const bundle = path.join(ROOT, 'dist', 'workflow-bundle.js');
+    // The compiled run-worker picks the bundle built beside it; run from source it bundles src/workflows.
+    const compiled = require(path.join(ROOT, 'dist', 'workers', 'run-worker.js')) as typeof import('../../src/workers/run-worker');
+    expect(compiled.workflowCode(loadPipelineConfig({}))).toEqual({ workflowBundle: { codePath: bundle } });
+    expect(workflowCode(loadPipelineConfig({}))).toEqual({ workflowsPath: require.resolve('../../src/workflows') });
+    const code = workflowCode(loadPipelineConfig({ WORKFLOW_BUNDLE_PATH: bundle }));
+    expect(code).toEqual({ workflowBundle: { codePath: bundle } });
 
-      const histories = path.join(ROOT, 'test', 'fixtures', 'histories');
-      const files = fs.readdirSync(histories).filter((f) => f.endsWith('.json'));
-      const results = Worker.runReplayHistories(
-        code,
-        files.map((file) => ({ workflowId: file, history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(histories, file), 'utf8'))) })),
-      );
-      let replayed = 0;
-      for await (const result of results) {
-        expect({ workflowId: result.workflowId, error: result.error?.message }).toEqual({ workflowId: result.workflowId, error: undefined });
-        replayed++;
-      }
-      expect(replayed).toBe(files.length);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+    const histories = path.join(ROOT, 'test', 'fixtures', 'histories');
+    const files = fs.readdirSync(histories).filter((f) => f.endsWith('.json'));
+    const results = Worker.runReplayHistories(
+      code,
+      files.map((file) => ({ workflowId: file, history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(histories, file), 'utf8'))) })),
+    );
+    let replayed = 0;
+    for await (const result of results) {
+      expect({ workflowId: result.workflowId, error: result.error?.message }).toEqual({ workflowId: result.workflowId, error: undefined });
+      replayed++;
     }
+    expect(replayed).toBe(files.length);
   }, 120_000);
 });
