@@ -62,6 +62,8 @@ export interface SinkBenchResult {
   batchWriteP50Ms: number | null;
   batchWriteP99Ms: number | null;
   batches: number;
+  /** Batches the workers wrote from a re-read of Kafka (the fallback): their rows were written twice. */
+  batchesReread: number;
   peakWorkerRssMb: number;
   /** Cores each process used during the median ceiling run (`bench` is the plain-driver writer). */
   ceilingCores: Record<string, number>;
@@ -303,6 +305,7 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     // Every offset must then be committed (not timed: the rows are already readable).
     await waitFor('the consumer group to commit every offset', async () => (await pipeline.lag().catch(() => -1)) === 0, 60_000, 200);
     const first = (await metricsOf(0)) ?? '';
+    const batchesReread = (await Promise.all(children.map((_, w) => metricsOf(w)))).reduce((sum, t) => sum + (t ? metricValue(t, 'pipeline_batches_reread_total') ?? 0 : 0), 0);
     await Promise.all(ready);
     const rows = (await pipeline.cassandraIds()).length;
     if (rows !== records.length) throw new Error(`Cassandra holds ${rows} rows, expected ${records.length}`);
@@ -336,6 +339,7 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
       batchWriteP50Ms: p50 === undefined ? null : p50 * 1000,
       batchWriteP99Ms: p99 === undefined ? null : p99 * 1000,
       batches: metricValue(first, 'pipeline_batches_written_total') ?? 0,
+      batchesReread,
       peakWorkerRssMb: peak,
       ceilingCores,
       pipelineCores,

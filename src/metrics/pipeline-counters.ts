@@ -35,6 +35,8 @@ export class PipelineCounters {
   /** Older versions of a key dropped from a batch that also held a newer one (they would lose anyway). */
   versionsSuperseded = 0;
   batchesWritten = 0;
+  /** Batches written from a re-read of Kafka because their holder was gone or did not start the write in time. */
+  batchesReread = 0;
   deadLettered = 0;
   /** The largest batch the sink cuts now (sink/batch-size.ts); undefined in processes without a sink. */
   batchTarget: number | undefined = undefined;

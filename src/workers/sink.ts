@@ -39,6 +39,7 @@ export async function startSinkWorker(deps: SinkWorkerDeps): Promise<RunningWork
     writeBatch: config.cassandra.writeBatch,
     handoff,
     readRange: (ref) => readPartitionRange(deps.kafka, ref),
+    onReread: () => (counters.batchesReread += 1),
     onWritten: (count, ms) => {
       counters.batchSize.observe(count);
       counters.batchWriteSeconds.observe(ms / 1000);

@@ -48,6 +48,13 @@ describe('sink worker process (npm run worker:sink)', () => {
       expect(metrics).toMatch(/^pipeline_batch_write_seconds_bucket\{le="\+Inf"\} [1-9]\d*$/m);
       expect(metrics).toMatch(/^# TYPE pipeline_batch_write_seconds histogram$/m);
       expect(metrics).toMatch(/^temporal_\w+/m); // the SDK's own runtime metrics, on the same endpoint
+      // Its batches were written by the process that holds them, none from a re-read of Kafka.
+      expect(metrics).toMatch(/^pipeline_batches_reread_total 0$/m);
+      // Caught up: the batch size is at its floor (BATCH_MIN_RECORDS), and the process's memory is there.
+      expect(metrics).toMatch(/^pipeline_batch_target_records 500$/m);
+      const rss = Number(/^process_resident_memory_bytes (\d+)$/m.exec(metrics)?.[1]);
+      expect(rss).toBeGreaterThan(50 * 1024 * 1024);
+      expect(metrics).toMatch(/^nodejs_heap_size_used_bytes \d+$/m);
     } finally {
       worker.kill('SIGTERM');
     }

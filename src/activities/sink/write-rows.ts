@@ -23,6 +23,8 @@ export interface SinkActivityDeps {
   /** Reads a batch's offset range again from Kafka (see kafka/read-range.ts). */
   readRange: (ref: BatchRef) => Promise<KafkaMessage[]>;
   onWritten?: (count: number, ms: number) => void;
+  /** A batch written from a re-read of Kafka (its holder was gone or slow): rows written twice, at worst. */
+  onReread?: (count: number) => void;
 }
 
 export function createSinkActivities(deps: SinkActivityDeps): SinkActivities {
@@ -73,6 +75,7 @@ export function createSinkActivities(deps: SinkActivityDeps): SinkActivities {
           BATCH_NOT_ON_KAFKA,
         );
       }
+      deps.onReread?.(cut.rows.length);
       return upsert(cut.rows);
     },
   };
