@@ -10,6 +10,8 @@ function quietLogCreator() {
     if (/coordinator is (loading|not available)|rebalanc|not the leader|does not host this topic-partition/i.test(`${message} ${error ?? ''}`)) return;
     // A rejected login is not retried; it reaches the caller as one error, which says what to check.
     if (/SaslAuthenticate|SASL \S+ authentication failed/.test(`${message} ${error ?? ''}`)) return;
+    // So is a failed TLS handshake (a certificate, a CA, a TLS port): describeStartupError words it.
+    if (/certificate|SSL routines|alert \w+|wrong version number/i.test(`${message} ${error ?? ''}`)) return;
     console.error(`[kafka] ${message}${error ? `: ${error}` : ''}`);
   };
 }

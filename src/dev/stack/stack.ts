@@ -6,12 +6,16 @@ import type { StackService } from './service';
 import { cassandraService } from './services/cassandra';
 import { kafkaServices } from './services/kafka';
 import { temporalService } from './services/temporal';
+import { temporalTlsService } from './services/temporal-tls';
 import type { StackSettings } from './settings';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The servers of the stack, in start order; Kafka is one node or three (STACK_KAFKA_BROKERS). */
 export function stackServices(settings: StackSettings): StackService[] {
-  return [temporalService, ...kafkaServices(settings), cassandraService];
+  // The TLS terminator is the stack's with STACK_TLS=1, and also while one started that way still runs,
+  // so `stack down` and `stack status` without the option still see it.
+  const tls = settings.tls.enabled || readRecord(settings.dataDir, temporalTlsService.name) !== undefined;
+  return [temporalService, ...(tls ? [temporalTlsService] : []), ...kafkaServices(settings), cassandraService];
 }
 
 /** How long each server may take from launch to answering, on a busy 2-core machine. */

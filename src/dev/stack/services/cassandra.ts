@@ -4,6 +4,7 @@ import { Client, auth } from 'cassandra-driver';
 import { contentHash, provisionMavenClasspath } from '../provision';
 import type { StackSettings } from '../settings';
 import type { StackService } from '../service';
+import { ensureStackTls, stackTlsFiles } from '../tls';
 
 const POM = path.resolve(__dirname, '..', '..', '..', '..', 'stack', 'maven', 'cassandra', 'pom.xml');
 
@@ -56,6 +57,23 @@ auto_snapshot: false
 # (CASSANDRA_WRITE_BATCH_BYTES) to stay under the default fail threshold of 50 KiB, which stays. The
 # default warn threshold (5 KiB, about a dozen rows) would log a warning for nearly every batch.
 batch_size_warn_threshold: 48KiB
+${settings.tls.enabled ? clientEncryption(settings) : ''}`;
+}
+
+/**
+ * STACK_TLS=1: TLS on the native port, alongside plaintext (optional), with a client certificate signed
+ * by the stack's CA required of every TLS client; keys and certificates read as PEM.
+ */
+function clientEncryption(settings: StackSettings): string {
+  const tls = stackTlsFiles(settings);
+  return `client_encryption_options:
+  enabled: true
+  optional: true
+  require_client_auth: true
+  ssl_context_factory:
+    class_name: org.apache.cassandra.security.PEMBasedSslContextFactory
+  keystore: ${tls.serverKeyAndCert}
+  truststore: ${tls.ca}
 `;
 }
 
@@ -92,6 +110,7 @@ export const cassandraService: StackService = {
   async prepare({ settings }) {
     const dir = cassandraDir(settings);
     fs.mkdirSync(dir, { recursive: true });
+    if (settings.tls.enabled) ensureStackTls(settings);
     fs.writeFileSync(path.join(dir, 'cassandra.yaml'), cassandraYaml(settings));
     fs.writeFileSync(path.join(dir, 'logback.xml'), LOGBACK);
   },
@@ -144,6 +163,6 @@ export const cassandraService: StackService = {
   },
 
   addresses: (settings) => [
-    `CQL 127.0.0.1:${settings.cassandra.port} (datacenter1, ${settings.cassandra.auth === 'password' ? 'user cassandra / password cassandra' : 'no authentication'})`,
+    `CQL 127.0.0.1:${settings.cassandra.port} (datacenter1, ${settings.cassandra.auth === 'password' ? 'user cassandra / password cassandra' : 'no authentication'}${settings.tls.enabled ? '; TLS too, with a client certificate' : ''})`,
   ],
 };

@@ -6,6 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { contentHash, provisionMavenClasspath } from '../provision';
 import type { StackSettings } from '../settings';
 import type { StackService } from '../service';
+import { ensureStackTls, stackTlsFiles } from '../tls';
 
 const POM = path.resolve(__dirname, '..', '..', '..', '..', 'stack', 'maven', 'kafka', 'pom.xml');
 
@@ -21,7 +22,13 @@ export function kafkaSaslUser(settings: StackSettings) {
 /** Ports of one node: each further node of a multi-broker stack sits 10 above the one before. */
 export function kafkaNodePorts(settings: StackSettings, nodeId: number) {
   const offset = 10 * (nodeId - 1);
-  return { port: settings.kafka.port + offset, controllerPort: settings.kafka.controllerPort + offset, saslPort: settings.kafka.saslPort + offset };
+  return {
+    port: settings.kafka.port + offset,
+    controllerPort: settings.kafka.controllerPort + offset,
+    saslPort: settings.kafka.saslPort + offset,
+    sslPort: settings.tls.kafkaSslPort + offset,
+    saslSslPort: settings.tls.kafkaSaslSslPort + offset,
+  };
 }
 
 /** Every node's client (PLAINTEXT) address, for KAFKA_BROKERS. */
@@ -43,23 +50,39 @@ function kafkaDir(settings: StackSettings, nodeId: number): string {
  * Each node also has a SASL/PLAIN listener with the stack's one user.
  */
 function serverProperties(settings: StackSettings, nodeId: number): string {
-  const { port, controllerPort, saslPort } = kafkaNodePorts(settings, nodeId);
+  const { port, controllerPort, saslPort, sslPort, saslSslPort } = kafkaNodePorts(settings, nodeId);
   const count = settings.kafka.brokers;
   const voters = Array.from({ length: count }, (_, i) => `${i + 1}@127.0.0.1:${kafkaNodePorts(settings, i + 1).controllerPort}`).join(',');
   const replication = Math.min(3, count);
   const minIsr = count >= 3 ? 2 : 1;
   const { saslUsername, saslPassword } = settings.kafka;
+  const jaas = `org.apache.kafka.common.security.plain.PlainLoginModule required user_${saslUsername}="${saslPassword}";`;
+  const tls = settings.tls.enabled ? stackTlsFiles(settings) : undefined;
+  const clientListeners = [`PLAINTEXT://127.0.0.1:${port}`, `SASL_PLAINTEXT://127.0.0.1:${saslPort}`, ...(tls ? [`SSL://127.0.0.1:${sslPort}`, `SASL_SSL://127.0.0.1:${saslSslPort}`] : [])];
   return [
     'process.roles=broker,controller',
     `node.id=${nodeId}`,
     `controller.quorum.voters=${voters}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort},SASL_PLAINTEXT://127.0.0.1:${saslPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port},SASL_PLAINTEXT://127.0.0.1:${saslPort}`,
+    `listeners=${[...clientListeners, `CONTROLLER://127.0.0.1:${controllerPort}`].join(',')}`,
+    `advertised.listeners=${clientListeners.join(',')}`,
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
+    `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT${tls ? ',SSL:SSL,SASL_SSL:SASL_SSL' : ''}`,
     'inter.broker.listener.name=PLAINTEXT',
     'sasl.enabled.mechanisms=PLAIN',
-    `listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${saslUsername}="${saslPassword}";`,
+    `listener.name.sasl_plaintext.plain.sasl.jaas.config=${jaas}`,
+    // STACK_TLS=1: SSL requires a client certificate signed by the stack's CA; SASL_SSL takes the
+    // SASL user over TLS without one.
+    ...(tls
+      ? [
+          'ssl.keystore.type=PEM',
+          `ssl.keystore.location=${tls.serverKeyAndCert}`,
+          'ssl.truststore.type=PEM',
+          `ssl.truststore.location=${tls.ca}`,
+          'listener.name.ssl.ssl.client.auth=required',
+          'listener.name.sasl_ssl.ssl.client.auth=none',
+          `listener.name.sasl_ssl.plain.sasl.jaas.config=${jaas}`,
+        ]
+      : []),
     `log.dirs=${path.join(kafkaDir(settings, nodeId), 'data')}`,
     'num.partitions=6',
     `default.replication.factor=${replication}`,
@@ -130,7 +153,10 @@ function kafkaNode(forSettings: StackSettings, nodeId: number): StackService {
     name: nodeName(forSettings, nodeId),
     kind: 'kafka',
 
-    ports: (settings) => Object.values(kafkaNodePorts(settings, nodeId)),
+    ports: (settings) => {
+      const { sslPort, saslSslPort, ...plain } = kafkaNodePorts(settings, nodeId);
+      return [...Object.values(plain), ...(settings.tls.enabled ? [sslPort, saslSslPort] : [])];
+    },
 
     async provision({ settings, progress }) {
       await provisionMavenClasspath('Kafka 4.1 KRaft broker', POM, path.dirname(libDir(settings)), path.join(settings.dataDir, 'logs', 'provision-kafka.log'), progress);
@@ -139,6 +165,7 @@ function kafkaNode(forSettings: StackSettings, nodeId: number): StackService {
     async prepare({ settings, progress }) {
       const dir = kafkaDir(settings, nodeId);
       fs.mkdirSync(dir, { recursive: true });
+      if (settings.tls.enabled) ensureStackTls(settings);
       fs.writeFileSync(path.join(dir, 'server.properties'), serverProperties(settings, nodeId));
       fs.writeFileSync(path.join(dir, 'log4j2.properties'), LOG4J2);
       if (fs.existsSync(path.join(dir, 'data', 'meta.properties'))) return;
@@ -177,7 +204,10 @@ function kafkaNode(forSettings: StackSettings, nodeId: number): StackService {
     addresses: (settings) => {
       const ports = kafkaNodePorts(settings, nodeId);
       const what = count === 1 ? 'KRaft, one broker' : `KRaft, node ${nodeId} of ${count}`;
-      return [`bootstrap 127.0.0.1:${ports.port} (${what}); SASL/PLAIN 127.0.0.1:${ports.saslPort}`];
+      return [
+        `bootstrap 127.0.0.1:${ports.port} (${what}); SASL/PLAIN 127.0.0.1:${ports.saslPort}`,
+        ...(settings.tls.enabled ? [`TLS 127.0.0.1:${ports.sslPort} (client certificate required); SASL/PLAIN over TLS 127.0.0.1:${ports.saslSslPort}`] : []),
+      ];
     },
   };
 }
