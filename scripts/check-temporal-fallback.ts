@@ -19,6 +19,8 @@ async function main(): Promise<number> {
     STACK_TEMPORAL_SOURCE: 'auto',
     STACK_TEMPORAL_PORT: '17233',
     STACK_TEMPORAL_UI_PORT: '18233',
+    // The Temporal server alone, without a TLS terminator on the main stack's port.
+    STACK_TLS: '0',
   });
   const progress = (line: string) => console.log(`[fallback] ${line}`);
   const started = Date.now();

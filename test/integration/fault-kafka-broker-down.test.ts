@@ -18,6 +18,8 @@ describe('fault: one broker of a three-broker Kafka killed with SIGKILL', () => 
     STACK_KAFKA_PORT: '19092',
     STACK_KAFKA_CONTROLLER_PORT: '19093',
     STACK_KAFKA_SASL_PORT: '19094',
+    // Plaintext only: the shared stack's TLS listeners hold the default TLS ports.
+    STACK_TLS: '0',
   });
   const quiet = () => undefined;
   let pipeline: IsolatedPipeline;
