@@ -135,6 +135,22 @@ async function measureCeilings(pipeline: IsolatedPipeline, records: UserRecord[]
   for (const statement of cqlStatements(schema, { keyspace: config.cassandra.keyspace, table: ceilingTable, replication_factor: '1' })) await pipeline.cassandra.execute(statement);
   const params = records.map((r, i) => toBoundRow(r, { partition: 0, offset: String(i), ingestedAt: new Date() }, Date.now() * 1000 + i) as unknown[]);
   const statement = upsertStatement(config.cassandra.keyspace, ceilingTable);
+  // Each timed run writes every row into the emptied table, once the servers are quiet again.
+  const timedRuns = async (write: () => Promise<void>): Promise<Run[]> => {
+    const done: Run[] = [];
+    for (let run = 0; run < runs; run++) {
+      await pipeline.cassandra.execute(`TRUNCATE ${config.cassandra.keyspace}.${ceilingTable}`);
+      await settle(progress);
+      const cpu = sampleCpu(stackPids());
+      const began = Date.now();
+      await write();
+      const seconds = (Date.now() - began) / 1000;
+      done.push({ rowsPerSecond: params.length / seconds, cores: cpu.stop() });
+      progress(`  ${Math.round(params.length / seconds)} rows/s (${seconds.toFixed(1)} s); cores used: ${describeCores(done[run]!.cores)}`);
+    }
+    return done;
+  };
+  const medianRun = (done: Run[]): Run => [...done].sort((a, b) => a.rowsPerSecond - b.rowsPerSecond)[Math.floor(runs / 2)]!;
   progress('tuning the plain-driver writer on a 10% sample');
   const sample = params.slice(0, Math.max(100, Math.floor(params.length / 10)));
   let best = { concurrency: 64, rate: 0 };
@@ -148,19 +164,8 @@ async function measureCeilings(pipeline: IsolatedPipeline, records: UserRecord[]
   // Three timed runs into an emptied table; the ceiling is their median, so one run slowed by a
   // memtable flush or compaction (or sped up by luck) does not set the ratio.
   progress(`ceiling: ${params.length} rows with concurrency ${best.concurrency}, ${runs} runs`);
-  const ceilingRuns: { rowsPerSecond: number; cores: Record<string, number> }[] = [];
-  for (let run = 0; run < runs; run++) {
-    await pipeline.cassandra.execute(`TRUNCATE ${config.cassandra.keyspace}.${ceilingTable}`);
-    await settle(progress);
-    const cpu = sampleCpu(stackPids());
-    const began = Date.now();
-    await concurrent.executeConcurrent(pipeline.cassandra, statement, params, { concurrencyLevel: best.concurrency, raiseOnFirstError: true });
-    const seconds = (Date.now() - began) / 1000;
-    const cores = cpu.stop();
-    ceilingRuns.push({ rowsPerSecond: params.length / seconds, cores });
-    progress(`  ${Math.round(params.length / seconds)} rows/s (${seconds.toFixed(1)} s); cores used: ${describeCores(cores)}`);
-  }
-  const median = [...ceilingRuns].sort((a, b) => a.rowsPerSecond - b.rowsPerSecond)[Math.floor(runs / 2)]!;
+  const ceilingRuns = await timedRuns(() => concurrent.executeConcurrent(pipeline.cassandra, statement, params, { concurrencyLevel: best.concurrency, raiseOnFirstError: true }).then(() => undefined));
+  const median = medianRun(ceilingRuns);
 
   // The batched ceiling: the same rows as unlogged batches, each within one replica set, tuned on the sample.
   const batchedWrite = (rows: unknown[][], rowsPerBatch: number, inFlight: number) =>
@@ -175,18 +180,8 @@ async function measureCeilings(pipeline: IsolatedPipeline, records: UserRecord[]
     if (rate > bestBatched.rate) bestBatched = { rowsPerBatch, batchesInFlight, rate };
   }
   progress(`batched ceiling: ${params.length} rows, ${bestBatched.rowsPerBatch} a batch, ${bestBatched.batchesInFlight} in flight, ${runs} runs`);
-  const batchedRuns: { rowsPerSecond: number; cores: Record<string, number> }[] = [];
-  for (let run = 0; run < runs; run++) {
-    await pipeline.cassandra.execute(`TRUNCATE ${config.cassandra.keyspace}.${ceilingTable}`);
-    await settle(progress);
-    const cpu = sampleCpu(stackPids());
-    const began = Date.now();
-    await batchedWrite(params, bestBatched.rowsPerBatch, bestBatched.batchesInFlight);
-    const seconds = (Date.now() - began) / 1000;
-    batchedRuns.push({ rowsPerSecond: params.length / seconds, cores: cpu.stop() });
-    progress(`  ${Math.round(params.length / seconds)} rows/s (${seconds.toFixed(1)} s); cores used: ${describeCores(batchedRuns[run]!.cores)}`);
-  }
-  const batchedMedian = [...batchedRuns].sort((a, b) => a.rowsPerSecond - b.rowsPerSecond)[Math.floor(runs / 2)]!;
+  const batchedRuns = await timedRuns(() => batchedWrite(params, bestBatched.rowsPerBatch, bestBatched.batchesInFlight));
+  const batchedMedian = medianRun(batchedRuns);
   return { single: median, singleRuns: ceilingRuns, singleTuned: best, batched: batchedMedian, batchedRuns, batchedTuned: bestBatched };
 }
 
