@@ -132,7 +132,7 @@ async function measureCeilings(pipeline: IsolatedPipeline, records: UserRecord[]
   const { config } = pipeline;
   // Ceiling: the same rows straight into an identical table with prepared, token-aware writes.
   const schema = fs.readFileSync(path.join(CQL_DIR, '002-random-names.cql'), 'utf8');
-  for (const statement of cqlStatements(schema, { keyspace: config.cassandra.keyspace, table: ceilingTable, replication_factor: '1' })) await pipeline.cassandra.execute(statement);
+  for (const statement of cqlStatements(schema, { keyspace: config.cassandra.keyspace, table: ceilingTable, local_datacenter: config.cassandra.localDataCenter, replication_factor: '1' })) await pipeline.cassandra.execute(statement);
   const params = records.map((r, i) => toBoundRow(r, { partition: 0, offset: String(i), ingestedAt: new Date() }, Date.now() * 1000 + i) as unknown[]);
   const statement = upsertStatement(config.cassandra.keyspace, ceilingTable);
   // Each timed run writes every row into the emptied table, once the servers are quiet again.

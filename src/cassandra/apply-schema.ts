@@ -19,7 +19,7 @@ export function cqlStatements(text: string, variables: Record<string, string>): 
 /** Applies every `cql/*.cql` in file-name order; the statements are idempotent (`IF NOT EXISTS`). */
 export async function applySchema(client: Client, config: PipelineConfig['cassandra'], dir = CQL_DIR): Promise<string[]> {
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cql')).sort();
-  const variables = { keyspace: config.keyspace, table: config.table, replication_factor: String(config.replicationFactor) };
+  const variables = { keyspace: config.keyspace, table: config.table, local_datacenter: config.localDataCenter, replication_factor: String(config.replicationFactor) };
   for (const file of files) {
     for (const statement of cqlStatements(fs.readFileSync(path.join(dir, file), 'utf8'), variables)) {
       await client.execute(statement);

@@ -69,7 +69,7 @@ export const PipelineEnvSchema = z.object({
   KAFKA_TLS_KEY_FILE: pemPath.optional(),
 
   CASSANDRA_CONTACT_POINTS: hostPortList.default(['127.0.0.1:9042']),
-  CASSANDRA_LOCAL_DATACENTER: z.string().min(1).default('datacenter1'),
+  CASSANDRA_LOCAL_DATACENTER: z.string().regex(/^[^'\\\s]{1,128}$/, 'a data centre name without quotes, backslashes or spaces').default('datacenter1'),
   CASSANDRA_USERNAME: z.string().min(1).optional(),
   CASSANDRA_PASSWORD: secret.optional(),
   CASSANDRA_TLS: flag.optional(),

@@ -9,9 +9,9 @@ describe('CQL schema files', () => {
     const statements = fs
       .readdirSync(CQL_DIR)
       .sort()
-      .flatMap((f) => cqlStatements(fs.readFileSync(path.join(CQL_DIR, f), 'utf8'), { keyspace: 'ks', table: 'people', replication_factor: '3' }));
+      .flatMap((f) => cqlStatements(fs.readFileSync(path.join(CQL_DIR, f), 'utf8'), { keyspace: 'ks', table: 'people', local_datacenter: 'dc1', replication_factor: '3' }));
     expect(statements).toHaveLength(2);
-    expect(statements[0]).toMatch(/^CREATE KEYSPACE IF NOT EXISTS ks\s+WITH replication = \{'class': 'SimpleStrategy', 'replication_factor': 3\}$/);
+    expect(statements[0]).toMatch(/^CREATE KEYSPACE IF NOT EXISTS ks\s+WITH replication = \{'class': 'NetworkTopologyStrategy', 'dc1': 3\}$/);
     expect(statements[1]).toMatch(/^CREATE TABLE IF NOT EXISTS ks\.people \(/);
     expect(statements[1]).toContain('id uuid PRIMARY KEY');
     expect(statements.join(' ')).not.toContain('--');

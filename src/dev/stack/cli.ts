@@ -51,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
       for (const r of results) {
         const ports = r.portsStillOpen.length > 0 ? `, but port ${r.portsStillOpen.join(', ')} still answers (another process?)` : '';
         if (ports) clean = false;
-        console.log(`${r.service.padEnd(10)} ${r.outcome}${ports}`);
+        console.log(`${r.service.padEnd(12)} ${r.outcome}${ports}`);
       }
       if (purge) console.log(`data and logs removed from ${settings.dataDir}`);
       return clean ? 0 : 1;
@@ -60,8 +60,8 @@ async function main(argv: string[]): Promise<number> {
       expectNoArguments(command, rest);
       const statuses = await stackStatus(settings);
       for (const s of statuses) {
-        console.log(`${s.service.padEnd(10)} ${s.state}${s.pid ? ` (pid ${s.pid})` : ''}${s.detail ? `: ${s.detail}` : ''}`);
-        if (s.state !== 'stopped') for (const a of s.addresses) console.log(`${''.padEnd(10)}   ${a}`);
+        console.log(`${s.service.padEnd(12)} ${s.state}${s.pid ? ` (pid ${s.pid})` : ''}${s.detail ? `: ${s.detail}` : ''}`);
+        if (s.state !== 'stopped') for (const a of s.addresses) console.log(`${''.padEnd(12)}   ${a}`);
       }
       return statuses.every((s) => s.state === 'ready') ? 0 : 1;
     }
@@ -79,9 +79,9 @@ function expectNoArguments(command: string, args: string[]): void {
 function printAddresses(settings: ReturnType<typeof loadStackSettings>): void {
   console.log('');
   for (const service of stackServices(settings)) {
-    service.addresses(settings).forEach((line, i) => console.log(`${(i === 0 ? service.name : '').padEnd(10)} ${line}`));
+    service.addresses(settings).forEach((line, i) => console.log(`${(i === 0 ? service.name : '').padEnd(12)} ${line}`));
   }
-  console.log(`${'data'.padEnd(10)} ${settings.dataDir}`);
+  console.log(`${'data'.padEnd(12)} ${settings.dataDir}`);
 }
 
 async function showLogs(settings: ReturnType<typeof loadStackSettings>, args: string[]): Promise<number> {

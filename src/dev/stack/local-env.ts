@@ -9,10 +9,12 @@ import { stackTlsFiles } from './tls';
  */
 export function localStackEnv(settings: StackSettings): Record<string, string> {
   const plain = {
-    TEMPORAL_ADDRESS: `127.0.0.1:${settings.temporal.port}`,
+    TEMPORAL_ADDRESS: `${settings.host}:${settings.temporal.port}`,
     KAFKA_BROKERS: kafkaBootstrap(settings).join(','),
     KAFKA_REPLICATION_FACTOR: String(Math.min(3, settings.kafka.brokers)),
-    CASSANDRA_CONTACT_POINTS: `127.0.0.1:${settings.cassandra.port}`,
+    CASSANDRA_CONTACT_POINTS: settings.cassandra.addresses.map((address) => `${address}:${settings.cassandra.port}`).join(','),
+    // A ring of three: every row on all three nodes, written at LOCAL_QUORUM (the default level).
+    ...(settings.cassandra.addresses.length === 3 ? { CASSANDRA_REPLICATION_FACTOR: '3' } : {}),
   };
   if (!settings.tls.enabled) return plain;
   const tls = stackTlsFiles(settings);

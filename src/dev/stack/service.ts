@@ -2,6 +2,11 @@ import type { LaunchSpec } from './processes';
 import type { Progress } from './provision';
 import type { StackSettings } from './settings';
 
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
 export interface StackContext {
   settings: StackSettings;
   progress: Progress;
@@ -12,8 +17,8 @@ export interface StackService {
   /** Unique within the stack: `kafka-2` for the second node of a three-broker stack. */
   readonly name: string;
   readonly kind: 'temporal' | 'kafka' | 'cassandra';
-  /** Ports the server listens on; all must be free before it starts. */
-  ports(settings: StackSettings): number[];
+  /** Addresses and ports the server listens on; all must be free before it starts. */
+  ports(settings: StackSettings): Endpoint[];
   /** Builds or downloads the server into the cache; a no-op when the cache already holds it. */
   provision(context: StackContext): Promise<void>;
   /** Writes configuration and formats storage under the data folder; idempotent. */

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseEnv } from '../../config/parse-env';
+import { ConfigError, parseEnv } from '../../config/parse-env';
 
 /** Where and how the local stack runs. Every value can be overridden from the environment. */
 const StackEnvSchema = z.object({
@@ -10,6 +10,11 @@ const StackEnvSchema = z.object({
     .string()
     .min(1)
     .default(path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'random-names-pipeline')),
+  /**
+   * The address every server listens on and advertises: loopback by default; an address of the
+   * machine's side of a test network (see test/support/worker-hosts.ts) for workers on other hosts.
+   */
+  STACK_HOST: z.ipv4().default('127.0.0.1'),
   STACK_TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   STACK_TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   /** A Temporal CLI binary of your own (server start-dev is run from it); nothing is installed then. */
@@ -28,6 +33,10 @@ const StackEnvSchema = z.object({
   STACK_CASSANDRA_PORT: z.coerce.number().int().min(1).max(65535).default(9042),
   STACK_CASSANDRA_STORAGE_PORT: z.coerce.number().int().min(1).max(65535).default(7000),
   STACK_CASSANDRA_JMX_PORT: z.coerce.number().int().min(1).max(65535).default(7199),
+  /** One Cassandra node, or a ring of three (ccm-style: one address each, same ports). */
+  STACK_CASSANDRA_NODES: z.enum(['1', '3']).transform(Number).default(1),
+  /** The nodes' addresses; by default STACK_HOST and the addresses after it (127.0.0.1, .2, .3). */
+  STACK_CASSANDRA_ADDRESSES: z.string().regex(/^\d+\.\d+\.\d+\.\d+(,\d+\.\d+\.\d+\.\d+)*$/, 'IPv4 addresses separated by commas').optional(),
   STACK_CASSANDRA_HEAP: z.string().regex(/^\d+[mg]$/i, 'a JVM size such as 512m or 1g').default('1g'),
   STACK_CASSANDRA_AUTH: z.enum(['none', 'password']).default('none'),
   /** 1: a throwaway CA, and TLS listeners on every server beside the plaintext ones (see tls.ts). */
@@ -43,15 +52,32 @@ export interface StackSettings {
   cacheDir: string;
   temporal: { port: number; uiPort: number; bin?: string; binarySource: 'auto' | 'pypi' | 'go'; python: string };
   kafka: { brokers: number; port: number; controllerPort: number; saslPort: number; saslUsername: string; saslPassword: string; heap: string };
-  cassandra: { port: number; storagePort: number; jmxPort: number; heap: string; auth: 'none' | 'password' };
+  /** The address the servers listen on (Cassandra's first node too). */
+  host: string;
+  /** `addresses`: one per node; node i's JMX port is jmxPort + 100 (i - 1), on loopback. */
+  cassandra: { addresses: string[]; port: number; storagePort: number; jmxPort: number; heap: string; auth: 'none' | 'password' };
   /** TLS listeners (STACK_TLS=1): Temporal through a TLS terminator, Kafka SSL (mTLS) and SASL_SSL, Cassandra encryption. */
   tls: { enabled: boolean; temporalPort: number; kafkaSslPort: number; kafkaSaslSslPort: number };
   stopGraceMs: number;
 }
 
+/** `count` addresses from `first` on: 127.0.0.1 gives 127.0.0.1, 127.0.0.2, 127.0.0.3. */
+function addressesFrom(first: string, count: number): string[] {
+  const octets = first.split('.').map(Number);
+  return Array.from({ length: count }, (_, i) => [...octets.slice(0, 3), octets[3]! + i].join('.'));
+}
+
 export function loadStackSettings(env: NodeJS.ProcessEnv = process.env): StackSettings {
   const e = parseEnv(StackEnvSchema, env);
+  const cassandraAddresses = e.STACK_CASSANDRA_ADDRESSES?.split(',') ?? addressesFrom(e.STACK_HOST, e.STACK_CASSANDRA_NODES);
+  if (cassandraAddresses.length !== e.STACK_CASSANDRA_NODES) {
+    throw new ConfigError(`STACK_CASSANDRA_ADDRESSES: ${cassandraAddresses.length} addresses for ${e.STACK_CASSANDRA_NODES} Cassandra node(s) (STACK_CASSANDRA_NODES)`);
+  }
+  if (e.STACK_TLS && e.STACK_HOST !== '127.0.0.1') {
+    throw new ConfigError(`STACK_TLS: the stack's TLS listeners and certificates are for 127.0.0.1, not STACK_HOST=${e.STACK_HOST}`);
+  }
   return {
+    host: e.STACK_HOST,
     dataDir: path.resolve(e.STACK_DIR),
     cacheDir: path.resolve(e.STACK_CACHE_DIR),
     temporal: {
@@ -71,6 +97,7 @@ export function loadStackSettings(env: NodeJS.ProcessEnv = process.env): StackSe
       heap: e.STACK_KAFKA_HEAP,
     },
     cassandra: {
+      addresses: cassandraAddresses,
       port: e.STACK_CASSANDRA_PORT,
       storagePort: e.STACK_CASSANDRA_STORAGE_PORT,
       jmxPort: e.STACK_CASSANDRA_JMX_PORT,

@@ -3,19 +3,19 @@ import path from 'node:path';
 import { isPortOpen, isRunning, launch, readRecord, stop, tail } from './processes';
 import type { Progress } from './provision';
 import type { StackService } from './service';
-import { cassandraService } from './services/cassandra';
+import { cassandraServices } from './services/cassandra';
 import { kafkaServices } from './services/kafka';
 import { temporalService } from './services/temporal';
 import { temporalTlsService } from './services/temporal-tls';
 import type { StackSettings } from './settings';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** The servers of the stack, in start order; Kafka is one node or three (STACK_KAFKA_BROKERS). */
+/** The servers of the stack, in start order; Kafka and Cassandra are one node or three (STACK_KAFKA_BROKERS, STACK_CASSANDRA_NODES). */
 export function stackServices(settings: StackSettings): StackService[] {
   // The TLS terminator is the stack's with STACK_TLS=1, and also while one started that way still runs,
   // so `stack down` and `stack status` without the option still see it.
   const tls = settings.tls.enabled || readRecord(settings.dataDir, temporalTlsService.name) !== undefined;
-  return [temporalService, ...(tls ? [temporalTlsService] : []), ...kafkaServices(settings), cassandraService];
+  return [temporalService, ...(tls ? [temporalTlsService] : []), ...kafkaServices(settings), ...cassandraServices(settings)];
 }
 
 /** How long each server may take from launch to answering, on a busy 2-core machine. */
@@ -101,9 +101,9 @@ export async function stackUp(settings: StackSettings, progress: Progress, optio
   if (failures.length > 0) throw new AggregateStackError(failures);
 
   for (const service of toStart) {
-    for (const port of service.ports(settings)) {
-      if (await isPortOpen(port)) {
-        throw new StackServiceError(service.name, `port ${port} is already in use by a process this stack did not start (stop it, or choose another port with the STACK_* variables)`);
+    for (const { host, port } of service.ports(settings)) {
+      if (await isPortOpen(port, host)) {
+        throw new StackServiceError(service.name, `port ${host}:${port} is already in use by a process this stack did not start (stop it, or choose another port with the STACK_* variables)`);
       }
     }
     await service.prepare({ settings, progress });
@@ -145,7 +145,7 @@ export async function stackDown(settings: StackSettings, options: { purge: boole
     const portDeadline = Date.now() + 10_000;
     do {
       portsStillOpen = [];
-      for (const port of service.ports(settings)) if (await isPortOpen(port)) portsStillOpen.push(port);
+      for (const { host, port } of service.ports(settings)) if (await isPortOpen(port, host)) portsStillOpen.push(port);
       if (portsStillOpen.length > 0 && record) await sleep(250);
     } while (portsStillOpen.length > 0 && record && Date.now() < portDeadline);
     return { service: service.name, outcome, portsStillOpen };
@@ -155,7 +155,7 @@ export async function stackDown(settings: StackSettings, options: { purge: boole
   for (const kind of kinds) results.push(...(await Promise.all(services.filter((s) => s.kind === kind).map(stopOne))));
   if (options.purge && !options.only) {
     for (const entry of fs.existsSync(settings.dataDir) ? fs.readdirSync(settings.dataDir) : []) {
-      if (/^(temporal|kafka(-\d+)?|kafka-cluster\.id|cassandra|run|logs)$/.test(entry)) fs.rmSync(path.join(settings.dataDir, entry), { recursive: true, force: true });
+      if (/^(temporal|kafka(-\d+)?|kafka-cluster\.id|cassandra(-\d+)?|run|logs)$/.test(entry)) fs.rmSync(path.join(settings.dataDir, entry), { recursive: true, force: true });
     }
   }
   return results;
@@ -171,7 +171,7 @@ export async function stackStopService(settings: StackSettings, name: string, op
   if (!record) return 'not running';
   const outcome = await stop(settings.dataDir, record, options.kill ? 0 : settings.stopGraceMs);
   const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline && (await Promise.all(service.ports(settings).map((p) => isPortOpen(p)))).some(Boolean)) await sleep(250);
+  while (Date.now() < deadline && (await Promise.all(service.ports(settings).map((p) => isPortOpen(p.port, p.host)))).some(Boolean)) await sleep(250);
   return outcome;
 }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, auth } from 'cassandra-driver';
+import { Client, auth, policies } from 'cassandra-driver';
 import { contentHash, provisionMavenClasspath } from '../provision';
 import type { StackSettings } from '../settings';
 import type { StackService } from '../service';
@@ -15,17 +15,40 @@ function libDir(settings: StackSettings): string {
   return path.join(settings.cacheDir, 'cassandra', contentHash(fs.readFileSync(POM, 'utf8')), 'lib');
 }
 
-function cassandraDir(settings: StackSettings): string {
-  return path.join(settings.dataDir, 'cassandra');
+/** `cassandra` for a one-node stack; `cassandra-1` … `cassandra-3` for a ring. */
+function nodeName(settings: StackSettings, nodeId: number): string {
+  return settings.cassandra.addresses.length === 1 ? 'cassandra' : `cassandra-${nodeId}`;
 }
 
-function cassandraYaml(settings: StackSettings): string {
-  const dir = cassandraDir(settings);
-  const { port, storagePort, auth: mode } = settings.cassandra;
+function cassandraDir(settings: StackSettings, nodeId: number): string {
+  return path.join(settings.dataDir, nodeName(settings, nodeId));
+}
+
+/** Node `nodeId`'s own address, and its JMX port (on loopback, so one per node). */
+export function cassandraNode(settings: StackSettings, nodeId: number) {
+  return { address: settings.cassandra.addresses[nodeId - 1]!, jmxPort: settings.cassandra.jmxPort + 100 * (nodeId - 1) };
+}
+
+/**
+ * Tokens: a lone node takes 16 random ones. A ring's nodes each take one token, evenly spaced over
+ * Murmur3's range (as ccm does), and all are seeds: a new, empty ring starts all at once with no
+ * bootstrap streaming, and every node owns a third of the ring.
+ */
+function tokens(settings: StackSettings, nodeId: number): string {
+  const count = settings.cassandra.addresses.length;
+  if (count === 1) return 'num_tokens: 16';
+  const token = -(2n ** 63n) + ((2n ** 64n) / BigInt(count)) * BigInt(nodeId - 1);
+  return `num_tokens: 1\ninitial_token: ${token}\nauto_bootstrap: false`;
+}
+
+function cassandraYaml(settings: StackSettings, nodeId: number): string {
+  const dir = cassandraDir(settings, nodeId);
+  const { port, storagePort, auth: mode, addresses } = settings.cassandra;
+  const { address } = cassandraNode(settings, nodeId);
   const password = mode === 'password';
   return `# Written by the local stack on every start; edit src/dev/stack/services/cassandra.ts instead.
 cluster_name: local-stack
-num_tokens: 16
+${tokens(settings, nodeId)}
 partitioner: org.apache.cassandra.dht.Murmur3Partitioner
 authenticator: ${password ? 'PasswordAuthenticator' : 'AllowAllAuthenticator'}
 authorizer: ${password ? 'CassandraAuthorizer' : 'AllowAllAuthorizer'}
@@ -40,14 +63,14 @@ commitlog_sync_period: 10000ms
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
-      - seeds: "127.0.0.1:${storagePort}"
-listen_address: 127.0.0.1
+      - seeds: "${addresses.map((a) => `${a}:${storagePort}`).join(',')}"
+listen_address: ${address}
 storage_port: ${storagePort}
-rpc_address: 127.0.0.1
+rpc_address: ${address}
 native_transport_port: ${port}
 start_native_transport: true
 endpoint_snitch: SimpleSnitch
-# Sized for a 2-core machine that also runs Kafka and Temporal.
+# Sized for a 2-core machine that also runs Kafka and Temporal (and, in a ring, two more nodes).
 concurrent_reads: 16
 concurrent_writes: 32
 concurrent_compactors: 1
@@ -97,72 +120,96 @@ const JAVA17_MODULE_FLAGS = [
   ].flatMap((pkg) => ['--add-opens', `${pkg}=ALL-UNNAMED`]),
 ];
 
-export const cassandraService: StackService = {
-  name: 'cassandra',
-  kind: 'cassandra',
+/** The Cassandra nodes of the stack: one by default, a ring of three with STACK_CASSANDRA_NODES=3. */
+export function cassandraServices(settings: StackSettings): StackService[] {
+  return settings.cassandra.addresses.map((_, i) => cassandraNodeService(settings, i + 1));
+}
 
-  ports: (settings) => [settings.cassandra.port, settings.cassandra.storagePort, settings.cassandra.jmxPort],
+function cassandraNodeService(forSettings: StackSettings, nodeId: number): StackService {
+  const count = forSettings.cassandra.addresses.length;
+  return {
+    name: nodeName(forSettings, nodeId),
+    kind: 'cassandra',
 
-  async provision({ settings, progress }) {
-    await provisionMavenClasspath('Cassandra 5.0', POM, path.dirname(libDir(settings)), path.join(settings.dataDir, 'logs', 'provision-cassandra.log'), progress);
-  },
+    ports: (settings) => {
+      const { address, jmxPort } = cassandraNode(settings, nodeId);
+      return [{ host: address, port: settings.cassandra.port }, { host: address, port: settings.cassandra.storagePort }, { host: '127.0.0.1', port: jmxPort }];
+    },
 
-  async prepare({ settings }) {
-    const dir = cassandraDir(settings);
-    fs.mkdirSync(dir, { recursive: true });
-    if (settings.tls.enabled) ensureStackTls(settings);
-    fs.writeFileSync(path.join(dir, 'cassandra.yaml'), cassandraYaml(settings));
-    fs.writeFileSync(path.join(dir, 'logback.xml'), LOGBACK);
-  },
+    async provision({ settings, progress }) {
+      await provisionMavenClasspath('Cassandra 5.0', POM, path.dirname(libDir(settings)), path.join(settings.dataDir, 'logs', 'provision-cassandra.log'), progress);
+    },
 
-  launchSpec: (settings) => {
-    const dir = cassandraDir(settings);
-    return {
-      name: 'cassandra',
-      command: 'java',
-      args: [
-        `-Xms${settings.cassandra.heap}`, `-Xmx${settings.cassandra.heap}`,
-        '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=300', '-XX:+ExitOnOutOfMemoryError', '-Xss256k',
-        '-Djdk.attach.allowAttachSelf=true', '-Djava.net.preferIPv4Stack=true',
-        ...JAVA17_MODULE_FLAGS,
-        `-Dcassandra.config=file://${path.join(dir, 'cassandra.yaml')}`,
-        `-Dlogback.configurationFile=${path.join(dir, 'logback.xml')}`,
-        `-Dcassandra.storagedir=${dir}`,
-        `-Dcassandra.logdir=${path.join(settings.dataDir, 'logs')}`,
-        `-Dcassandra.jmx.local.port=${settings.cassandra.jmxPort}`,
-        '-Dcassandra-foreground=yes',
-        // One node: nothing to gossip with, so skip the waits meant for real clusters.
-        '-Dcassandra.skip_wait_for_gossip_to_settle=0',
-        '-Dcassandra.ring_delay_ms=1000',
-        // With PasswordAuthenticator, create the default superuser at once instead of after 10 s.
-        '-Dcassandra.superuser_setup_delay_ms=0',
-        '-cp', path.join(libDir(settings), '*'),
-        'org.apache.cassandra.service.CassandraDaemon',
-      ],
-      cwd: dir,
-      logFile: path.join(settings.dataDir, 'logs', 'cassandra.log'),
-      marker: 'CassandraDaemon',
-    };
-  },
+    async prepare({ settings }) {
+      const dir = cassandraDir(settings, nodeId);
+      fs.mkdirSync(dir, { recursive: true });
+      if (settings.tls.enabled) ensureStackTls(settings);
+      fs.writeFileSync(path.join(dir, 'cassandra.yaml'), cassandraYaml(settings, nodeId));
+      fs.writeFileSync(path.join(dir, 'logback.xml'), LOGBACK);
+    },
 
-  async probe(settings) {
-    const client = new Client({
-      contactPoints: [`127.0.0.1:${settings.cassandra.port}`],
-      localDataCenter: 'datacenter1',
-      socketOptions: { connectTimeout: 2000 },
-      ...(settings.cassandra.auth === 'password'
-        ? { authProvider: new auth.PlainTextAuthProvider(DEFAULT_CASSANDRA_CREDENTIALS.username, DEFAULT_CASSANDRA_CREDENTIALS.password) }
-        : {}),
-    });
-    try {
-      await client.connect();
-      await client.execute('SELECT release_version FROM system.local');
-    } finally {
-      await client.shutdown();
-    }
-  },
+    launchSpec: (settings) => {
+      const dir = cassandraDir(settings, nodeId);
+      return {
+        name: nodeName(settings, nodeId),
+        command: 'java',
+        args: [
+          `-Xms${settings.cassandra.heap}`, `-Xmx${settings.cassandra.heap}`,
+          '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=300', '-XX:+ExitOnOutOfMemoryError', '-Xss256k',
+          '-Djdk.attach.allowAttachSelf=true', '-Djava.net.preferIPv4Stack=true',
+          ...JAVA17_MODULE_FLAGS,
+          `-Dcassandra.config=file://${path.join(dir, 'cassandra.yaml')}`,
+          `-Dlogback.configurationFile=${path.join(dir, 'logback.xml')}`,
+          `-Dcassandra.storagedir=${dir}`,
+          `-Dcassandra.logdir=${path.join(settings.dataDir, 'logs')}`,
+          `-Dcassandra.jmx.local.port=${cassandraNode(settings, nodeId).jmxPort}`,
+          '-Dcassandra-foreground=yes',
+          // A lone node has nothing to gossip with, and a new ring's nodes are all seeds with their
+          // tokens set: skip the waits meant for nodes joining a live cluster.
+          '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+          '-Dcassandra.ring_delay_ms=1000',
+          // With PasswordAuthenticator, create the default superuser at once instead of after 10 s.
+          '-Dcassandra.superuser_setup_delay_ms=0',
+          '-cp', path.join(libDir(settings), '*'),
+          'org.apache.cassandra.service.CassandraDaemon',
+        ],
+        cwd: dir,
+        logFile: path.join(settings.dataDir, 'logs', `${nodeName(settings, nodeId)}.log`),
+        marker: 'CassandraDaemon',
+      };
+    },
 
-  addresses: (settings) => [
-    `CQL 127.0.0.1:${settings.cassandra.port} (datacenter1, ${settings.cassandra.auth === 'password' ? 'user cassandra / password cassandra' : 'no authentication'}${settings.tls.enabled ? '; TLS too, with a client certificate' : ''})`,
-  ],
-};
+    /** The node itself answers CQL (asked on its own connection), and in a ring it sees every node up. */
+    async probe(settings) {
+      const { address } = cassandraNode(settings, nodeId);
+      const endpoint = `${address}:${settings.cassandra.port}`;
+      const client = new Client({
+        contactPoints: [endpoint],
+        localDataCenter: 'datacenter1',
+        socketOptions: { connectTimeout: 2000 },
+        policies: { loadBalancing: new policies.loadBalancing.AllowListPolicy(new policies.loadBalancing.RoundRobinPolicy(), [endpoint]) },
+        ...(settings.cassandra.auth === 'password'
+          ? { authProvider: new auth.PlainTextAuthProvider(DEFAULT_CASSANDRA_CREDENTIALS.username, DEFAULT_CASSANDRA_CREDENTIALS.password) }
+          : {}),
+      });
+      try {
+        await client.connect();
+        await client.execute('SELECT release_version FROM system.local');
+        if (count > 1) {
+          const peers = await client.execute('SELECT peer FROM system.peers_v2');
+          if (peers.rows.length < count - 1) throw new Error(`sees ${peers.rows.length} of ${count - 1} other nodes`);
+        }
+      } finally {
+        await client.shutdown();
+      }
+    },
+
+    addresses: (settings) => {
+      const { address } = cassandraNode(settings, nodeId);
+      const what = count === 1 ? 'datacenter1' : `datacenter1, node ${nodeId} of ${count}`;
+      return [
+        `CQL ${address}:${settings.cassandra.port} (${what}, ${settings.cassandra.auth === 'password' ? 'user cassandra / password cassandra' : 'no authentication'}${settings.tls.enabled ? '; TLS too, with a client certificate' : ''})`,
+      ];
+    },
+  };
+}

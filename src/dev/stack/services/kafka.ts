@@ -33,7 +33,7 @@ export function kafkaNodePorts(settings: StackSettings, nodeId: number) {
 
 /** Every node's client (PLAINTEXT) address, for KAFKA_BROKERS. */
 export function kafkaBootstrap(settings: StackSettings): string[] {
-  return Array.from({ length: settings.kafka.brokers }, (_, i) => `127.0.0.1:${kafkaNodePorts(settings, i + 1).port}`);
+  return Array.from({ length: settings.kafka.brokers }, (_, i) => `${settings.host}:${kafkaNodePorts(settings, i + 1).port}`);
 }
 
 function nodeName(settings: StackSettings, nodeId: number): string {
@@ -52,18 +52,19 @@ function kafkaDir(settings: StackSettings, nodeId: number): string {
 function serverProperties(settings: StackSettings, nodeId: number): string {
   const { port, controllerPort, saslPort, sslPort, saslSslPort } = kafkaNodePorts(settings, nodeId);
   const count = settings.kafka.brokers;
-  const voters = Array.from({ length: count }, (_, i) => `${i + 1}@127.0.0.1:${kafkaNodePorts(settings, i + 1).controllerPort}`).join(',');
+  const voters = Array.from({ length: count }, (_, i) => `${i + 1}@${settings.host}:${kafkaNodePorts(settings, i + 1).controllerPort}`).join(',');
   const replication = Math.min(3, count);
   const minIsr = count >= 3 ? 2 : 1;
   const { saslUsername, saslPassword } = settings.kafka;
   const jaas = `org.apache.kafka.common.security.plain.PlainLoginModule required user_${saslUsername}="${saslPassword}";`;
   const tls = settings.tls.enabled ? stackTlsFiles(settings) : undefined;
-  const clientListeners = [`PLAINTEXT://127.0.0.1:${port}`, `SASL_PLAINTEXT://127.0.0.1:${saslPort}`, ...(tls ? [`SSL://127.0.0.1:${sslPort}`, `SASL_SSL://127.0.0.1:${saslSslPort}`] : [])];
+  const { host } = settings;
+  const clientListeners = [`PLAINTEXT://${host}:${port}`, `SASL_PLAINTEXT://${host}:${saslPort}`, ...(tls ? [`SSL://127.0.0.1:${sslPort}`, `SASL_SSL://127.0.0.1:${saslSslPort}`] : [])];
   return [
     'process.roles=broker,controller',
     `node.id=${nodeId}`,
     `controller.quorum.voters=${voters}`,
-    `listeners=${[...clientListeners, `CONTROLLER://127.0.0.1:${controllerPort}`].join(',')}`,
+    `listeners=${[...clientListeners, `CONTROLLER://${host}:${controllerPort}`].join(',')}`,
     `advertised.listeners=${clientListeners.join(',')}`,
     'controller.listener.names=CONTROLLER',
     `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT${tls ? ',SSL:SSL,SASL_SSL:SASL_SSL' : ''}`,
@@ -155,7 +156,7 @@ function kafkaNode(forSettings: StackSettings, nodeId: number): StackService {
 
     ports: (settings) => {
       const { sslPort, saslSslPort, ...plain } = kafkaNodePorts(settings, nodeId);
-      return [...Object.values(plain), ...(settings.tls.enabled ? [sslPort, saslSslPort] : [])];
+      return [...Object.values(plain), ...(settings.tls.enabled ? [sslPort, saslSslPort] : [])].map((port) => ({ host: settings.host, port }));
     },
 
     async provision({ settings, progress }) {
@@ -186,7 +187,7 @@ function kafkaNode(forSettings: StackSettings, nodeId: number): StackService {
     async probe(settings) {
       const kafka = new Kafka({
         clientId: 'stack-probe',
-        brokers: [`127.0.0.1:${kafkaNodePorts(settings, nodeId).port}`],
+        brokers: [`${settings.host}:${kafkaNodePorts(settings, nodeId).port}`],
         logLevel: logLevel.NOTHING,
         connectionTimeout: 2000,
         retry: { retries: 0 },
@@ -205,7 +206,7 @@ function kafkaNode(forSettings: StackSettings, nodeId: number): StackService {
       const ports = kafkaNodePorts(settings, nodeId);
       const what = count === 1 ? 'KRaft, one broker' : `KRaft, node ${nodeId} of ${count}`;
       return [
-        `bootstrap 127.0.0.1:${ports.port} (${what}); SASL/PLAIN 127.0.0.1:${ports.saslPort}`,
+        `bootstrap ${settings.host}:${ports.port} (${what}); SASL/PLAIN ${settings.host}:${ports.saslPort}`,
         ...(settings.tls.enabled ? [`TLS 127.0.0.1:${ports.sslPort} (client certificate required); SASL/PLAIN over TLS 127.0.0.1:${ports.saslSslPort}`] : []),
       ];
     },

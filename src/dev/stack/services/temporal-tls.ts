@@ -20,7 +20,7 @@ export const temporalTlsService: StackService = {
   name: 'temporal-tls',
   kind: 'temporal',
 
-  ports: (settings) => [settings.tls.temporalPort],
+  ports: (settings) => [{ host: '127.0.0.1', port: settings.tls.temporalPort }],
 
   async provision() {},
 

@@ -13,7 +13,7 @@ export const temporalService: StackService = {
   name: 'temporal',
   kind: 'temporal',
 
-  ports: (settings) => [settings.temporal.port, settings.temporal.uiPort],
+  ports: (settings) => [{ host: settings.host, port: settings.temporal.port }, { host: settings.host, port: settings.temporal.uiPort }],
 
   async provision({ settings, progress }) {
     await provisionTemporalBinary(settings, progress);
@@ -28,7 +28,7 @@ export const temporalService: StackService = {
     command: temporalBinary(settings).path,
     args: [
       'server', 'start-dev',
-      '--ip', '127.0.0.1',
+      '--ip', settings.host,
       '--port', String(settings.temporal.port),
       '--ui-port', String(settings.temporal.uiPort),
       '--db-filename', path.join(settings.dataDir, 'temporal', 'temporal.db'),
@@ -50,7 +50,7 @@ export const temporalService: StackService = {
   }),
 
   async probe(settings) {
-    const connection = await Connection.connect({ address: `127.0.0.1:${settings.temporal.port}`, connectTimeout: 2000 });
+    const connection = await Connection.connect({ address: `${settings.host}:${settings.temporal.port}`, connectTimeout: 2000 });
     try {
       await connection.workflowService.describeNamespace({ namespace: NAMESPACE });
     } finally {
@@ -59,7 +59,7 @@ export const temporalService: StackService = {
   },
 
   addresses: (settings) => [
-    `gRPC 127.0.0.1:${settings.temporal.port} (namespace ${NAMESPACE})`,
-    `Web UI http://localhost:${settings.temporal.uiPort}`,
+    `gRPC ${settings.host}:${settings.temporal.port} (namespace ${NAMESPACE})`,
+    `Web UI http://${settings.host === '127.0.0.1' ? 'localhost' : settings.host}:${settings.temporal.uiPort}`,
   ],
 };
