@@ -8,7 +8,8 @@ import { loadPipelineConfig, PIPELINE_ENV_VARIABLES } from '../../src/config/pip
 /**
  * docker-compose.yml and the Dockerfile, checked without a Docker engine (our CI machines have none):
  * the compose-spec schema, the services and their health checks and dependencies, the Kafka cluster's
- * shape, the workers' variables against the ones the app validates, and the image's structure.
+ * shape, the optional three-node Cassandra ring (profile cassandra-cluster), the workers' variables
+ * against the ones the app validates, and the image's structure.
  * When a compose CLI or hadolint is installed, they check the files as well.
  */
 
@@ -33,6 +34,7 @@ interface Service {
   container_name?: string;
   hostname?: string;
   deploy?: unknown;
+  profiles?: string[];
 }
 interface ComposeFile { services: Record<string, Service>; volumes?: Record<string, unknown> }
 
@@ -41,8 +43,11 @@ const compose = parse(composeText, { merge: true }) as ComposeFile;
 const services = compose.services;
 
 /** Servers the pipeline needs, each of which must say when it answers. */
-const SERVERS = ['postgres', 'temporal', 'temporal-ui', 'kafka-1', 'kafka-2', 'kafka-3', 'kafka-ui', 'cassandra'];
+const SERVERS = ['postgres', 'temporal', 'temporal-ui', 'kafka-1', 'kafka-2', 'kafka-3', 'kafka-ui', 'cassandra', 'cassandra-2', 'cassandra-3'];
 const KAFKA_BROKERS = ['kafka-1', 'kafka-2', 'kafka-3'];
+/** The optional profile that adds two Cassandra nodes to `cassandra`, and the ring it makes, in joining order. */
+const CASSANDRA_PROFILE = 'cassandra-cluster';
+const CASSANDRA_NODES = ['cassandra', 'cassandra-2', 'cassandra-3'];
 /** What the workers cannot start without: answering servers and a finished init job. */
 const WORKER_NEEDS = { temporal: 'service_healthy', 'kafka-1': 'service_healthy', 'kafka-2': 'service_healthy', 'kafka-3': 'service_healthy', cassandra: 'service_healthy', 'pipeline-init': 'service_completed_successfully' };
 const PIPELINE_SERVICES = ['pipeline-init', 'ingest', 'sink'];
@@ -154,6 +159,7 @@ describe('docker-compose.yml', () => {
     expect(services['kafka-ui']!.image).toMatch(/^provectuslabs\/kafka-ui:/);
     expect(publishedPorts(services['kafka-ui']!)).toContainEqual({ published: '8888', target: '8080' });
     expect(services['cassandra']!.image).toBe('cassandra:5.0');
+    for (const name of CASSANDRA_NODES) expect({ name, image: services[name]!.image }).toEqual({ name, image: services['cassandra']!.image });
     for (const name of KAFKA_BROKERS) expect(services[name]!.image).toBe('apache/kafka:4.1.1');
   });
 
@@ -208,11 +214,16 @@ describe('docker-compose.yml', () => {
     const [, user, password] = /-u (\S+) -p (\S+)/.exec(probe)!;
     const env = interpolatedEnvironment(services['sink']!);
     expect({ user: env['CASSANDRA_USERNAME'], password: env['CASSANDRA_PASSWORD'] }).toEqual({ user, password });
+    // Every node of the ring is set up and probed the same way.
+    for (const name of CASSANDRA_NODES) {
+      const node = services[name]!;
+      expect({ name, entrypoint: node.entrypoint, command: node.command, probe: healthcheckCommand(node) }).toEqual({ name, entrypoint: cassandra.entrypoint, command: cassandra.command, probe });
+    }
   });
 
   it('gives every inline shell script valid syntax once compose has substituted it', () => {
     const scripted = Object.entries(services).filter(([, service]) => Array.isArray(service.entrypoint) && /^(\/bin\/)?(ba)?sh$/.test(service.entrypoint[0]!) && service.entrypoint[1] === '-c');
-    expect(scripted.map(([name]) => name).sort()).toEqual(['cassandra', 'temporal-namespace', 'temporal-schema']);
+    expect(scripted.map(([name]) => name).sort()).toEqual(['cassandra', 'cassandra-2', 'cassandra-3', 'temporal-namespace', 'temporal-schema']);
     for (const [name, service] of scripted) {
       const shell = (service.entrypoint as string[])[0]!.replace(/^\/bin\//, '');
       const result = spawnSync(shell, ['-n', '-c', interpolate(commandOf(service).join('\n'), {})], { encoding: 'utf8' });
@@ -280,6 +291,8 @@ describe('docker-compose.yml', () => {
       'kafka-2': '/var/lib/kafka/data',
       'kafka-3': '/var/lib/kafka/data',
       cassandra: '/var/lib/cassandra',
+      'cassandra-2': '/var/lib/cassandra',
+      'cassandra-3': '/var/lib/cassandra',
     };
     const declared = new Set(Object.keys(compose.volumes ?? {}));
     const used = new Set<string>();
@@ -291,6 +304,84 @@ describe('docker-compose.yml', () => {
       used.add(data!.source);
     }
     expect(used.size).toBe(Object.keys(dataDirs).length);
+  });
+});
+
+/** The command the compose file documents for the ring: its variable assignments, or undefined when it is missing. */
+function documentedClusterCommand(): Env | undefined {
+  const line = new RegExp(`^[ \\t]*#[ \\t]+((?:[A-Z_]+=\\S+ )+)docker compose --profile ${CASSANDRA_PROFILE} up$`, 'm').exec(composeText);
+  if (!line) return undefined;
+  return Object.fromEntries(line[1]!.trim().split(/\s+/).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]));
+}
+
+describe('the cassandra-cluster profile', () => {
+  const extraNodes = CASSANDRA_NODES.slice(1);
+
+  it('adds cassandra-2 and cassandra-3 only in the profile; every other service runs without one', () => {
+    const profiled = Object.entries(services).filter(([, service]) => service.profiles !== undefined);
+    expect(Object.fromEntries(profiled.map(([name, service]) => [name, service.profiles]))).toEqual(Object.fromEntries(extraNodes.map((name) => [name, [CASSANDRA_PROFILE]])));
+  });
+
+  it('keeps a plain `docker compose up` working: no service outside the profile depends on one inside it', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (service.profiles?.includes(CASSANDRA_PROFILE)) continue;
+      const inProfile = Object.keys(dependenciesOf(service)).filter((dependency) => services[dependency]?.profiles?.includes(CASSANDRA_PROFILE));
+      expect({ name, inProfile }).toEqual({ name, inProfile: [] });
+    }
+  });
+
+  it('joins the nodes one at a time: each waits until the previous one is healthy', () => {
+    for (const [i, name] of extraNodes.entries()) {
+      expect({ name, needs: dependenciesOf(services[name]!) }).toEqual({ name, needs: { [CASSANDRA_NODES[i]!]: 'service_healthy' } });
+      expect({ name, healthcheck: healthcheckCommand(services[name]!) }).toEqual({ name, healthcheck: healthcheckCommand(services['cassandra']!) });
+    }
+  });
+
+  it('makes one cluster in one data centre, the workers\' CASSANDRA_LOCAL_DATACENTER, all seeding from cassandra', () => {
+    const envs = CASSANDRA_NODES.map((name) => environmentOf(services[name]!));
+    const localDataCenter = interpolatedEnvironment(services['sink']!)['CASSANDRA_LOCAL_DATACENTER'];
+    for (const [i, env] of envs.entries()) {
+      const name = CASSANDRA_NODES[i]!;
+      expect({ name, env }).toEqual({ name, env: envs[0] });
+      expect({ name, seeds: env['CASSANDRA_SEEDS'], dc: env['CASSANDRA_DC'] }).toEqual({ name, seeds: 'cassandra', dc: localDataCenter });
+      // The image writes CASSANDRA_DC into cassandra-rackdc.properties, which only this snitch reads.
+      expect({ name, snitch: env['CASSANDRA_ENDPOINT_SNITCH'] }).toEqual({ name, snitch: 'GossipingPropertyFileSnitch' });
+      expect({ name, heap: env['MAX_HEAP_SIZE'], newGen: env['HEAP_NEWSIZE'] }).toEqual({ name, heap: '1G', newGen: '200M' });
+    }
+    expect(envs[0]!['CASSANDRA_CLUSTER_NAME']).toBeTruthy();
+  });
+
+  it('gives the extra nodes no host port: the host reaches CQL on cassandra\'s 9042 only', () => {
+    for (const name of extraNodes) expect({ name, ports: services[name]!.ports }).toEqual({ name, ports: undefined });
+    expect(publishedPorts(services['cassandra']!)).toEqual([{ published: '9042', target: '9042' }]);
+  });
+
+  it('passes CASSANDRA_REPLICATION_FACTOR and CASSANDRA_CONTACT_POINTS from the shell, one node and RF 1 by default', () => {
+    for (const name of PIPELINE_SERVICES) {
+      const env = environmentOf(services[name]!);
+      expect({ name, rf: env['CASSANDRA_REPLICATION_FACTOR'], contactPoints: env['CASSANDRA_CONTACT_POINTS'] }).toEqual({
+        name,
+        rf: '${CASSANDRA_REPLICATION_FACTOR:-1}',
+        contactPoints: '${CASSANDRA_CONTACT_POINTS:-cassandra:9042}',
+      });
+    }
+    const config = loadPipelineConfig(interpolatedEnvironment(services['sink']!));
+    expect({ contactPoints: config.cassandra.contactPoints, rf: config.cassandra.replicationFactor }).toEqual({ contactPoints: ['cassandra:9042'], rf: 1 });
+  });
+
+  it('documents the command that runs the pipeline on all three nodes at RF 3 with LOCAL_QUORUM writes', () => {
+    const shell = documentedClusterCommand();
+    expect(shell).toEqual({ CASSANDRA_REPLICATION_FACTOR: '3', CASSANDRA_CONTACT_POINTS: CASSANDRA_NODES.map((name) => `${name}:9042`).join(',') });
+    for (const name of PIPELINE_SERVICES) {
+      const config = loadPipelineConfig(interpolatedEnvironment(services[name]!, shell));
+      expect({ name, contactPoints: config.cassandra.contactPoints, rf: config.cassandra.replicationFactor, consistency: config.cassandra.writeConsistency, dc: config.cassandra.localDataCenter }).toEqual({
+        name,
+        contactPoints: CASSANDRA_NODES.map((node) => `${node}:9042`),
+        rf: CASSANDRA_NODES.length,
+        consistency: 'LOCAL_QUORUM',
+        dc: environmentOf(services['cassandra']!)['CASSANDRA_DC'],
+      });
+    }
   });
 });
 
@@ -326,6 +417,7 @@ describe('the pipeline containers\' environment', () => {
     // docs/DOCKER.md's arithmetic: three consumers take two of six partitions each.
     expect(config.kafka.partitions).toBe(6);
     expect(config.cassandra.contactPoints).toEqual(['cassandra:9042']);
+    expect(config.cassandra.replicationFactor).toBe(1);
     expect({ username: config.cassandra.credentials?.username, password: config.cassandra.credentials?.password.reveal() }).toEqual({ username: 'cassandra', password: 'cassandra' });
     expect(config.source.url).toBe('https://randomuser.me/api/');
   });
