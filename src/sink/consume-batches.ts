@@ -1,12 +1,13 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineConfig } from '../config/pipeline-config';
 import type { SinkBatch, SinkBatchResult } from '../contracts/sink';
 import { writeBatch } from '../workflows/write-batch';
 import { createProducer } from '../kafka/client';
 import { toDeadLetter } from '../kafka/dead-letter';
+import { rejoinOnMembershipLost } from '../kafka/membership-lost';
 import type { BatchHandoff } from './batch-handoff';
 import type { BoundRow } from '../cassandra/bound-row';
 import { batchWorkflowId } from './batch-id';
@@ -88,55 +89,63 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: config.kafka.partitions,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-      const inFlight = new InOrderCommits<{ lastOffset: string; writeTimeAfter: number }>(BATCHES_IN_FLIGHT, async ({ lastOffset, writeTimeAfter }) => {
-        resolveOffset(lastOffset);
-        const offset = (BigInt(lastOffset) + 1n).toString();
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset, metadata: writeTimeMetadata(writeTimeAfter) }]);
-        await heartbeat();
-      });
-      if (batch.messages.length === 0) return;
-      let writeTime = await writeTimeBefore(batch.partition, batch.messages[0]!.offset);
-      clocks.delete(batch.partition); // set again only once every batch cut here is committed
+    eachBatch: async (payload) => {
       try {
-        const backlog = batch.messages.length + Math.max(0, Number(batch.offsetLag()));
-        const size = batchSizeFor(backlog, config.batch, BATCHES_IN_FLIGHT);
-        deps.events?.batchTarget?.(size);
-        for (let start = 0; start < batch.messages.length; start += size) {
-          if (!isRunning() || isStale()) break;
-          const chunk = batch.messages.slice(start, start + size);
-          const firstOffset = chunk[0]!.offset;
-          const lastOffset = chunk[chunk.length - 1]!.offset;
-          const now = new Date();
-          const cut = cutBatch(chunk, batch.partition, writeTime, now);
-          const range = { topic: batch.topic, partition: batch.partition, firstOffset, lastOffset, digest: cut.digest, writeTimeBefore: writeTime };
-          writeTime = cut.writeTimeAfter;
-          if (cut.dead.length > 0) {
-            await dlqProducer.send({
-              topic: config.kafka.dlqTopic,
-              acks: -1,
-              messages: cut.dead.map(({ message, reason }) =>
-                toDeadLetter(message, { topic: batch.topic, partition: batch.partition, offset: message.offset, timestamp: message.timestamp, reason, failedAt: now }),
-              ),
-            });
-            deps.events?.deadLettered?.(cut.dead.length);
-          }
-          const { rows } = cut;
-          const written = rows.length === 0
-            ? Promise.resolve()
-            : writeThroughTemporal(deps, range, rows, heartbeat).then(() => deps.events?.batchWritten?.(rows.length, cut.versions - rows.length));
-          await inFlight.add({ lastOffset, writeTimeAfter: cut.writeTimeAfter }, written);
-        }
-        if (!isRunning() || isStale()) return; // the partition moved: the next owner re-reads from the last commit
-        await inFlight.drain();
-        const last = batch.messages[batch.messages.length - 1]!.offset;
-        clocks.set(batch.partition, { nextOffset: (BigInt(last) + 1n).toString(), writeTime });
-      } finally {
-        // Never leave a batch's workflow unattended when the partition is given up or a batch failed.
-        await inFlight.settle();
+        await consumeBatch(payload);
+      } catch (error) {
+        throw rejoinOnMembershipLost(error);
       }
     },
   });
+
+  async function consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const inFlight = new InOrderCommits<{ lastOffset: string; writeTimeAfter: number }>(BATCHES_IN_FLIGHT, async ({ lastOffset, writeTimeAfter }) => {
+      resolveOffset(lastOffset);
+      const offset = (BigInt(lastOffset) + 1n).toString();
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset, metadata: writeTimeMetadata(writeTimeAfter) }]);
+      await heartbeat();
+    });
+    if (batch.messages.length === 0) return;
+    let writeTime = await writeTimeBefore(batch.partition, batch.messages[0]!.offset);
+    clocks.delete(batch.partition); // set again only once every batch cut here is committed
+    try {
+      const backlog = batch.messages.length + Math.max(0, Number(batch.offsetLag()));
+      const size = batchSizeFor(backlog, config.batch, BATCHES_IN_FLIGHT);
+      deps.events?.batchTarget?.(size);
+      for (let start = 0; start < batch.messages.length; start += size) {
+        if (!isRunning() || isStale()) break;
+        const chunk = batch.messages.slice(start, start + size);
+        const firstOffset = chunk[0]!.offset;
+        const lastOffset = chunk[chunk.length - 1]!.offset;
+        const now = new Date();
+        const cut = cutBatch(chunk, batch.partition, writeTime, now);
+        const range = { topic: batch.topic, partition: batch.partition, firstOffset, lastOffset, digest: cut.digest, writeTimeBefore: writeTime };
+        writeTime = cut.writeTimeAfter;
+        if (cut.dead.length > 0) {
+          await dlqProducer.send({
+            topic: config.kafka.dlqTopic,
+            acks: -1,
+            messages: cut.dead.map(({ message, reason }) =>
+              toDeadLetter(message, { topic: batch.topic, partition: batch.partition, offset: message.offset, timestamp: message.timestamp, reason, failedAt: now }),
+            ),
+          });
+          deps.events?.deadLettered?.(cut.dead.length);
+        }
+        const { rows } = cut;
+        const written = rows.length === 0
+          ? Promise.resolve()
+          : writeThroughTemporal(deps, range, rows, heartbeat).then(() => deps.events?.batchWritten?.(rows.length, cut.versions - rows.length));
+        await inFlight.add({ lastOffset, writeTimeAfter: cut.writeTimeAfter }, written);
+      }
+      if (!isRunning() || isStale()) return; // the partition moved: the next owner re-reads from the last commit
+      await inFlight.drain();
+      const last = batch.messages[batch.messages.length - 1]!.offset;
+      clocks.set(batch.partition, { nextOffset: (BigInt(last) + 1n).toString(), writeTime });
+    } finally {
+      // Never leave a batch's workflow unattended when the partition is given up or a batch failed.
+      await inFlight.settle();
+    }
+  }
 
   return {
     consumer,

@@ -52,8 +52,12 @@ export class IsolatedPipeline {
   cassandra!: CassandraClient;
   config!: PipelineConfig;
 
-  static async create(overrides: Record<string, string> = {}, options: { sourceDelayMs?: number } = {}): Promise<IsolatedPipeline> {
+  /** The consistency level of the harness's reads of the table (the driver's default, LOCAL_ONE, unless set). */
+  readConsistency?: number;
+
+  static async create(overrides: Record<string, string> = {}, options: { sourceDelayMs?: number; readConsistency?: number } = {}): Promise<IsolatedPipeline> {
     const harness = new IsolatedPipeline();
+    harness.readConsistency = options.readConsistency;
     await harness.init(overrides, options);
     return harness;
   }
@@ -187,11 +191,16 @@ export class IsolatedPipeline {
     }, timeoutMs, 500);
   }
 
+  /** Options for reading the whole table: paged, at the harness's read consistency. */
+  readOptions() {
+    return { prepare: true, autoPage: true, fetchSize: 5000, ...(this.readConsistency !== undefined ? { consistency: this.readConsistency } : {}) };
+  }
+
   async cassandraIds(): Promise<string[]> {
     const ids: string[] = [];
     const query = `SELECT id FROM ${this.config.cassandra.keyspace}.${this.config.cassandra.table}`;
     await new Promise<void>((resolve, reject) => {
-      this.cassandra.eachRow(query, [], { prepare: true, autoPage: true, fetchSize: 5000 }, (_, row) => ids.push(row.get('id').toString()), (err) => (err ? reject(err) : resolve()));
+      this.cassandra.eachRow(query, [], this.readOptions(), (_, row) => ids.push(row.get('id').toString()), (err) => (err ? reject(err) : resolve()));
     });
     return ids;
   }

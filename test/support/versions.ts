@@ -52,7 +52,7 @@ export async function checkLastVersionWins(pipeline: IsolatedPipeline, topic = p
   const rows = new Map<string, { fullName: string; offset: bigint }>();
   const query = `SELECT id, full_name, kafka_offset FROM ${pipeline.config.cassandra.keyspace}.${pipeline.config.cassandra.table}`;
   await new Promise<void>((resolve, reject) => {
-    pipeline.cassandra.eachRow(query, [], { prepare: true, autoPage: true, fetchSize: 5000 }, (_, row) => {
+    pipeline.cassandra.eachRow(query, [], pipeline.readOptions(), (_, row) => {
       rows.set(row.get('id').toString(), { fullName: row.get('full_name'), offset: BigInt(row.get('kafka_offset').toString()) });
     }, (err) => (err ? reject(err) : resolve()));
   });

@@ -37,9 +37,12 @@ export class WorkerProcess {
   }
 
   /** Starts the process without waiting for it to be ready (for starts that are meant to fail). */
-  static async spawn(kind: keyof typeof ENTRY, env: Record<string, string>): Promise<WorkerProcess> {
+  static async spawn(kind: keyof typeof ENTRY, env: Record<string, string>, options: { netns?: string } = {}): Promise<WorkerProcess> {
     // The compiled code, on the workflow bundle built with it, as `npm start` and the image run them.
-    const child = spawn(process.execPath, [await compiledEntry(ENTRY[kind])], {
+    // On a worker host of its own (test/support/worker-hosts.ts), inside that host's network namespace.
+    const command = [process.execPath, await compiledEntry(ENTRY[kind])];
+    const [file, ...args] = options.netns ? ['ip', 'netns', 'exec', options.netns, ...command] : command;
+    const child = spawn(file!, args, {
       cwd: ROOT,
       env: { ...process.env, ...env, METRICS_PORT: '0', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,8 +50,8 @@ export class WorkerProcess {
     return new WorkerProcess(kind, child);
   }
 
-  static async start(kind: keyof typeof ENTRY, env: Record<string, string>): Promise<WorkerProcess> {
-    const worker = await WorkerProcess.spawn(kind, env);
+  static async start(kind: keyof typeof ENTRY, env: Record<string, string>, options: { netns?: string } = {}): Promise<WorkerProcess> {
+    const worker = await WorkerProcess.spawn(kind, env, options);
     const outcome = await waitFor(`the ${kind} worker to start`, async () => {
       if (worker.exit) return 'exited';
       return worker.lines.some((line) => line.includes(READY[kind])) && 'running';

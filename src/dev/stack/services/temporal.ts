@@ -28,7 +28,8 @@ export const temporalService: StackService = {
     command: temporalBinary(settings).path,
     args: [
       'server', 'start-dev',
-      '--ip', settings.host,
+      // Its own internal services dial 127.0.0.1 whatever the address, so elsewhere it listens on all of them.
+      '--ip', settings.host === '127.0.0.1' ? settings.host : '0.0.0.0',
       '--port', String(settings.temporal.port),
       '--ui-port', String(settings.temporal.uiPort),
       '--db-filename', path.join(settings.dataDir, 'temporal', 'temporal.db'),
