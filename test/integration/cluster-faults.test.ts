@@ -4,7 +4,7 @@ import { stackDown, stackStopService, stackUp } from '../../src/dev/stack/stack'
 import { parseBatchWorkflowId } from '../../src/sink/batch-id';
 import type { UserRecord } from '../../src/record/user-record';
 import { assignmentsByHost, clusterPipeline, clusterStackSettings, watchCommittedOffsets } from '../support/cluster-stack';
-import { settle } from '../support/faults';
+import { rereadBatches, settle } from '../support/faults';
 import { checkInvariant, expectInvariant } from '../support/invariant';
 import { type IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
 import { checkLastVersionWins, publish, recordFigures, versionedUsers, versionOf } from '../support/versions';
@@ -109,12 +109,14 @@ describe('cluster faults: a three-node Cassandra ring and sink workers on hosts 
 
     const inFlightAtKill = await pipeline!.lag();
     await stackStopService(settings, 'cassandra-2', { kill: true });
-    const rowsAtKill = (await pipeline!.cassandraIds()).length;
+    // The test's own reads at QUORUM time out too until its driver marks the node down: read again.
+    const countRows = () => waitFor('a read at QUORUM', async () => (await pipeline!.cassandraIds()).length, 60_000, 500);
+    const rowsAtKill = await countRows();
     await publishVersions(users, [4, 5, 6]);
     // Two of three replicas answer: LOCAL_QUORUM writes go on, slot rows keep arriving.
     await waitFor('rows written while the node is down', async () => (await pipeline!.cassandraIds()).length >= rowsAtKill + 100, 120_000, 500);
     await waitFor('the versions published while the node is down', async () => (await pipeline!.lag()) === 0, 120_000, 500);
-    const rowsWhileDown = (await pipeline!.cassandraIds()).length - rowsAtKill;
+    const rowsWhileDown = (await countRows()) - rowsAtKill;
 
     await stackUp(settings, quiet, { only: ['cassandra-2'] });
     await publishVersions(users, [7, 8]);
@@ -153,7 +155,15 @@ describe('cluster faults: a three-node Cassandra ring and sink workers on hosts 
     // partition back: the group refused every one.
     expect(offsets.wentBack).toEqual([]);
     expect([...taken.keys()]).toEqual([other.address]);
-    await finalChecks('cluster-2-worker-host-cut-off', published, { batchAtCut, cutMs: CUT_MS, partitionsMovedAfterMs: takenAfterMs, committedOffsetSamples: offsets.samples });
+    // The cut host's commits after it healed were answered "not a member", and its held batches were
+    // written from a re-read of Kafka.
+    const refusedCommits = sinks[0]!.lines.filter((line) => line.includes('OffsetCommit') && line.includes('not aware of this member')).length;
+    expect(refusedCommits).toBeGreaterThan(0);
+    const reread = await rereadBatches(pipeline!);
+    expect(reread.length).toBeGreaterThan(0);
+    await finalChecks('cluster-2-worker-host-cut-off', published, {
+      batchAtCut, cutMs: CUT_MS, partitionsMovedAfterMs: takenAfterMs, committedOffsetSamples: offsets.samples, refusedCommits, batchesReread: reread.length,
+    });
     for (const sink of sinks) expect(sink.crashed).toBe(false);
   }, 600_000);
 
@@ -178,7 +188,7 @@ describe('cluster faults: a three-node Cassandra ring and sink workers on hosts 
     heal(cut);
     await publishVersions(users, [11, 12]);
 
-    await finalChecks('cluster-3-worker-host-loses-kafka', published, { batchAtCut, cutMs: CUT_MS, partitionsMovedAfterMs: takenAfterMs });
+    await finalChecks('cluster-3-worker-host-loses-kafka', published, { batchAtCut, cutMs: CUT_MS, partitionsMovedAfterMs: takenAfterMs, batchesReread: (await rereadBatches(pipeline!)).length });
     for (const sink of sinks) expect(sink.crashed).toBe(false);
   }, 600_000);
 });

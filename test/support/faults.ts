@@ -31,3 +31,14 @@ export async function retriedActivities(pipeline: IsolatedPipeline, workflowId: 
     return started && (started.attempt ?? 1) > 1 ? [{ attempt: started.attempt!, lastFailure: started.lastFailure?.message ?? '' }] : [];
   });
 }
+
+/** Batch workflows that wrote their rows from a re-read of Kafka (their holder was gone or slow). */
+export async function rereadBatches(pipeline: IsolatedPipeline): Promise<string[]> {
+  const reread: string[] = [];
+  const query = `WorkflowType = 'writeBatch' AND TaskQueue = '${pipeline.config.temporal.sinkTaskQueue}'`;
+  for await (const execution of pipeline.temporal.workflow.list({ query })) {
+    const history = await pipeline.temporal.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+    if ((history.events ?? []).some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'writeRowsFromKafka')) reread.push(execution.workflowId);
+  }
+  return reread;
+}
