@@ -4,7 +4,7 @@ import { stackDown, stackStopService, stackUp } from '../../src/dev/stack/stack'
 import { parseBatchWorkflowId } from '../../src/sink/batch-id';
 import type { UserRecord } from '../../src/record/user-record';
 import { assignmentsByHost, clusterPipeline, clusterStackSettings, watchCommittedOffsets } from '../support/cluster-stack';
-import { rereadBatches, settle } from '../support/faults';
+import { offsetsWrittenTwice, rereadBatches, settle } from '../support/faults';
 import { checkInvariant, expectInvariant } from '../support/invariant';
 import { type IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
 import { checkLastVersionWins, publish, recordFigures, versionedUsers, versionOf } from '../support/versions';
@@ -188,7 +188,7 @@ describe('cluster faults: a three-node Cassandra ring and sink workers on hosts 
     heal(cut);
     await publishVersions(users, [11, 12]);
 
-    await finalChecks('cluster-3-worker-host-loses-kafka', published, { batchAtCut, cutMs: CUT_MS, partitionsMovedAfterMs: takenAfterMs, batchesReread: (await rereadBatches(pipeline!)).length });
+    await finalChecks('cluster-3-worker-host-loses-kafka', published, { batchAtCut, cutMs: CUT_MS, partitionsMovedAfterMs: takenAfterMs, batchesReread: (await rereadBatches(pipeline!)).length, offsetsWrittenTwice: await offsetsWrittenTwice(pipeline!) });
     for (const sink of sinks) expect(sink.crashed).toBe(false);
   }, 600_000);
 });

@@ -1,4 +1,5 @@
 import type { IsolatedPipeline } from './isolated-pipeline';
+import { parseBatchWorkflowId } from '../../src/sink/batch-id';
 import { waitFor } from './isolated-pipeline';
 
 /** Waits until a workflow of the type is running on the queue and returns its id. */
@@ -41,4 +42,24 @@ export async function rereadBatches(pipeline: IsolatedPipeline): Promise<string[
     if ((history.events ?? []).some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'writeRowsFromKafka')) reread.push(execution.workflowId);
   }
   return reread;
+}
+
+/** Offsets that more than one completed batch workflow covered (re-written by another batch), over all partitions. */
+export async function offsetsWrittenTwice(pipeline: IsolatedPipeline): Promise<number> {
+  const ranges = new Map<number, [bigint, bigint][]>();
+  const query = `WorkflowType = 'writeBatch' AND TaskQueue = '${pipeline.config.temporal.sinkTaskQueue}' AND ExecutionStatus = 'Completed'`;
+  for await (const execution of pipeline.temporal.workflow.list({ query })) {
+    const at = parseBatchWorkflowId(execution.workflowId);
+    if (at) ranges.set(at.partition, [...(ranges.get(at.partition) ?? []), [BigInt(at.firstOffset), BigInt(at.lastOffset)]]);
+  }
+  let twice = 0n;
+  for (const list of ranges.values()) {
+    list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    let reached = -1n;
+    for (const [first, last] of list) {
+      if (first <= reached) twice += (last < reached ? last : reached) - first + 1n;
+      if (last > reached) reached = last;
+    }
+  }
+  return Number(twice);
 }
