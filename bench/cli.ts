@@ -14,12 +14,13 @@ const HELP = `usage: npm run bench -- <name> [options]
 
 benches:
   sink [--records N] [--workers W] [--batch-max-records B] [--write-batch-rows R] [--worker-heap-mb M] [--worker-semi-space-mb S]
-       [--ceiling-runs C] [--cpu-prof] [--chart FILE]
+       [--ceiling-runs C] [--cpu-prof] [--chart FILE] [--hosts]
        preload N records (default 200000) into a fresh topic, measure the plain cassandra-driver ceilings
        (single rows, and unlogged batches grouped by replica set), then time W sink worker processes
        (default 1, writing R rows a batch: CASSANDRA_WRITE_BATCH_ROWS) until every record is a row. The
        workers run as \`npm run worker:sink\` does, with its Node flags (heap limit); C timed runs of each
-       ceiling (default 3, 0 skips them)
+       ceiling (default 3, 0 skips them). --hosts: each worker on a host of its own (a network namespace;
+       needs root) against a stack of its own with a three-node Cassandra ring at replication factor 3
 
   e2e [--interval 1s] [--slots 60] [--users N]
        freshness from each slot's time to all its rows readable in Cassandra (p50/p95/p99/max)
@@ -42,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
   switch (name) {
     case 'sink': {
-      const { values } = parseArgs({ args: rest, options: { records: { type: 'string', default: '200000' }, workers: { type: 'string', default: '1' }, 'batch-max-records': { type: 'string' }, 'cpu-prof': { type: 'boolean' }, chart: { type: 'string' }, 'worker-heap-mb': { type: 'string' }, 'worker-semi-space-mb': { type: 'string' }, 'write-batch-rows': { type: 'string' }, 'ceiling-runs': { type: 'string' } }, strict: true });
+      const { values } = parseArgs({ args: rest, options: { records: { type: 'string', default: '200000' }, workers: { type: 'string', default: '1' }, 'batch-max-records': { type: 'string' }, 'cpu-prof': { type: 'boolean' }, chart: { type: 'string' }, 'worker-heap-mb': { type: 'string' }, 'worker-semi-space-mb': { type: 'string' }, 'write-batch-rows': { type: 'string' }, 'ceiling-runs': { type: 'string' }, hosts: { type: 'boolean' } }, strict: true });
       const workerHeapMb = values['worker-heap-mb'] === undefined ? undefined : Number(values['worker-heap-mb']);
       if (workerHeapMb !== undefined && (!Number.isInteger(workerHeapMb) || workerHeapMb < 64)) throw new Error(`--worker-heap-mb "${values['worker-heap-mb']}" is not a whole number of MB from 64`);
       const workerSemiSpaceMb = values['worker-semi-space-mb'] === undefined ? undefined : Number(values['worker-semi-space-mb']);
@@ -53,14 +54,15 @@ async function main(argv: string[]): Promise<number> {
       if (!Number.isInteger(workers) || workers < 1 || workers > 6) throw new Error(`--workers "${values.workers}" is not a whole number from 1 to 6`);
       const batchMaxRecords = values['batch-max-records'] === undefined ? undefined : Number(values['batch-max-records']);
       if (batchMaxRecords !== undefined && (!Number.isInteger(batchMaxRecords) || batchMaxRecords < 1 || batchMaxRecords > 10_000)) throw new Error(`--batch-max-records "${values['batch-max-records']}" is not a whole number from 1 to 10000`);
-      await stackUp(loadStackSettings(), (m) => progress(`[stack] ${m}`));
+      // --hosts runs a stack of its own (three Cassandra nodes, workers on hosts of their own).
+      if (!values.hosts) await stackUp(loadStackSettings(), (m) => progress(`[stack] ${m}`));
       const cpuProfileDir = values['cpu-prof'] ? path.resolve('bench-results', `cpu-${Date.now()}`) : undefined;
       if (cpuProfileDir) fs.mkdirSync(cpuProfileDir, { recursive: true });
       const writeBatchRows = values['write-batch-rows'] === undefined ? undefined : Number(values['write-batch-rows']);
       if (writeBatchRows !== undefined && (!Number.isInteger(writeBatchRows) || writeBatchRows < 1 || writeBatchRows > 1000)) throw new Error(`--write-batch-rows "${values['write-batch-rows']}" is not a whole number from 1 to 1000`);
       const ceilingRuns = values['ceiling-runs'] === undefined ? undefined : Number(values['ceiling-runs']);
       if (ceilingRuns !== undefined && (!Number.isInteger(ceilingRuns) || ceilingRuns < 0 || ceilingRuns > 9)) throw new Error(`--ceiling-runs "${values['ceiling-runs']}" is not a whole number from 0 to 9`);
-      const result = await sinkBench({ records, workers, batchMaxRecords, ceilingRuns, cpuProfileDir, workerHeapMb, workerSemiSpaceMb, writeBatchRows, progress });
+      const result = await sinkBench({ records, workers, batchMaxRecords, ceilingRuns, cpuProfileDir, workerHeapMb, workerSemiSpaceMb, writeBatchRows, hosts: values.hosts, progress });
       if (values.chart) {
         fs.writeFileSync(values.chart, lineChartSvg({
           title: `sink: ${records} records, ${workers} worker(s): ${result.pipelineRowsPerSecond} rows/s (ceiling ${result.ceilingRowsPerSecond})`,

@@ -14,8 +14,10 @@ import { compiledEntry } from '../test/support/compiled';
 import { IsolatedPipeline, sleep, waitFor } from '../test/support/isolated-pipeline';
 import { sampleCpu, sampleRss, waitForQuiet } from './process-sampler';
 import { readRecord } from '../src/dev/stack/processes';
-import { loadStackSettings } from '../src/dev/stack/settings';
-import { stackServices } from '../src/dev/stack/stack';
+import { loadStackSettings, type StackSettings } from '../src/dev/stack/settings';
+import { stackDown, stackServices, stackUp } from '../src/dev/stack/stack';
+import { clusterPipeline, clusterStackSettings } from '../test/support/cluster-stack';
+import { createWorkerHosts, removeTestNetwork, type WorkerHost } from '../test/support/worker-hosts';
 import { histogramQuantile, metricValue } from './prometheus-text';
 
 export interface SinkBenchOptions {
@@ -33,6 +35,11 @@ export interface SinkBenchOptions {
   workerSemiSpaceMb?: number;
   /** CASSANDRA_WRITE_BATCH_ROWS of the sink workers (unset: the pipeline's default). */
   writeBatchRows?: number;
+  /**
+   * The cluster: each sink worker on a host of its own (a network namespace), against a stack of its
+   * own with a three-node Cassandra ring at replication factor 3 (test/support/cluster-stack.ts).
+   */
+  hosts?: boolean;
   progress: (line: string) => void;
 }
 
@@ -40,6 +47,8 @@ export interface SinkBenchResult {
   bench: 'sink';
   records: number;
   workers: number;
+  /** The cluster run: workers on hosts of their own, a three-node ring at RF 3 (`--hosts`). */
+  hosts: boolean;
   partitions: number;
   batchMaxRecords: number;
   pipelineRowsPerSecond: number;
@@ -73,9 +82,8 @@ export interface SinkBenchResult {
   timeline: { t: number; rowsPerSecond: number; lag: number; batchTarget: number; meanBatchRecords: number; rssMb: number; heapUsedMb: number; arrayBuffersMb: number }[];
 }
 
-/** The local stack's server processes by name, from its pid records. */
-function stackPids(): Record<string, number> {
-  const settings = loadStackSettings();
+/** The stack's server processes by name, from its pid records. */
+function stackPids(settings: StackSettings): Record<string, number> {
   const pids: Record<string, number> = { bench: process.pid };
   for (const service of stackServices(settings)) {
     const record = readRecord(settings.dataDir, service.name);
@@ -99,8 +107,8 @@ function sinkWorkerLaunch(): { env: Record<string, string>; flags: string[] } {
 }
 
 /** Before each timed run: the stack's servers quiet again (Cassandra's flushes and compactions done). */
-async function settle(progress: (line: string) => void): Promise<void> {
-  const { bench: _bench, ...servers } = stackPids();
+async function settle(settings: StackSettings, progress: (line: string) => void): Promise<void> {
+  const { bench: _bench, ...servers } = stackPids(settings);
   const quiet = await waitForQuiet(servers, { maxCores: 0.2, timeoutMs: 90_000 });
   if (quiet.seconds > 2) progress(`  (waited ${quiet.seconds} s for the servers to settle: ${quiet.cores} cores)`);
 }
@@ -125,7 +133,7 @@ type Run = { rowsPerSecond: number; cores: Record<string, number> };
  * The plain-driver ceilings on the same rows, into a sibling table: single rows (tuned in-flight
  * count) and unlogged batches by replica set (tuned shape); each the median of `runs` timed runs.
  */
-async function measureCeilings(pipeline: IsolatedPipeline, records: UserRecord[], ceilingTable: string, runs: number, progress: (line: string) => void): Promise<{
+async function measureCeilings(settings: StackSettings, pipeline: IsolatedPipeline, records: UserRecord[], ceilingTable: string, runs: number, progress: (line: string) => void): Promise<{
   single: Run; singleRuns: Run[]; singleTuned: { concurrency: number };
   batched: Run; batchedRuns: Run[]; batchedTuned: { rowsPerBatch: number; batchesInFlight: number };
 }> {
@@ -140,8 +148,8 @@ async function measureCeilings(pipeline: IsolatedPipeline, records: UserRecord[]
     const done: Run[] = [];
     for (let run = 0; run < runs; run++) {
       await pipeline.cassandra.execute(`TRUNCATE ${config.cassandra.keyspace}.${ceilingTable}`);
-      await settle(progress);
-      const cpu = sampleCpu(stackPids());
+      await settle(settings, progress);
+      const cpu = sampleCpu(stackPids(settings));
       const began = Date.now();
       await write();
       const seconds = (Date.now() - began) / 1000;
@@ -192,7 +200,16 @@ async function measureCeilings(pipeline: IsolatedPipeline, records: UserRecord[]
 export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchResult> {
   const { progress } = options;
   const batchEnv: Record<string, string> = options.batchMaxRecords ? { BATCH_MAX_RECORDS: String(options.batchMaxRecords) } : {};
-  const pipeline = await IsolatedPipeline.create({ KAFKA_TOPIC_PARTITIONS: '6', BATCH_MAX_WAIT: '100ms', ...batchEnv });
+  const overrides = { KAFKA_TOPIC_PARTITIONS: '6', BATCH_MAX_WAIT: '100ms', ...batchEnv };
+  const settings = options.hosts ? clusterStackSettings() : loadStackSettings();
+  let hosts: WorkerHost[] = [];
+  if (options.hosts) {
+    await stackDown(settings, { purge: true }, () => undefined);
+    hosts = createWorkerHosts(options.workers);
+    progress(`${hosts.length} worker host(s): ${hosts.map((h) => `${h.name} ${h.address}`).join(', ')}; starting the cluster stack (three Cassandra nodes)`);
+    await stackUp(settings, (m) => progress(`[cluster] ${m}`));
+  }
+  const pipeline = options.hosts ? await clusterPipeline(settings, overrides) : await IsolatedPipeline.create(overrides);
   const children: ChildProcess[] = [];
   try {
     await pipeline.prepare();
@@ -210,7 +227,7 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     await producer.disconnect();
 
     const ceilingTable = 'ceiling';
-    const ceilings = options.ceilingRuns === 0 ? undefined : await measureCeilings(pipeline, records, ceilingTable, options.ceilingRuns ?? CEILING_RUNS, progress);
+    const ceilings = options.ceilingRuns === 0 ? undefined : await measureCeilings(settings, pipeline, records, ceilingTable, options.ceilingRuns ?? CEILING_RUNS, progress);
     const median = ceilings?.single ?? { rowsPerSecond: 0, cores: {} };
     const ceilingRuns = ceilings?.singleRuns ?? [];
     const best = ceilings?.singleTuned ?? { concurrency: 0 };
@@ -222,7 +239,7 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     const ceilingCores = best_.cores;
 
     await pipeline.cassandra.execute(`DROP TABLE IF EXISTS ${config.cassandra.keyspace}.${ceilingTable}`);
-    await settle(progress);
+    await settle(settings, progress);
     // The pipeline: sink worker processes running the compiled code on the workflow bundle built with
     // it, as `npm run worker:sink` and the image run them; batches go through Temporal.
     const worker = await compiledEntry('workers/sink-worker');
@@ -233,7 +250,8 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
       const launch = sinkWorkerLaunch();
       const flags = launch.flags.filter((flag) => !(options.workerHeapMb && flag.startsWith('--max-old-space-size')) && !(options.workerSemiSpaceMb && flag.startsWith('--max-semi-space-size')));
       const args = [...flags, ...(options.workerHeapMb ? [`--max-old-space-size=${options.workerHeapMb}`] : []), ...(options.workerSemiSpaceMb ? [`--max-semi-space-size=${options.workerSemiSpaceMb}`] : []), ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []), worker];
-      const child = spawn(process.execPath, args, { env: { ...process.env, ...launch.env, ...pipeline.commandEnv(), BATCH_MAX_WAIT: '100ms', ...batchEnv, ...(options.writeBatchRows ? { CASSANDRA_WRITE_BATCH_ROWS: String(options.writeBatchRows) } : {}), METRICS_PORT: String(basePort + w * 2), KAFKAJS_NO_PARTITIONER_WARNING: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const command = hosts[w] ? ['ip', 'netns', 'exec', hosts[w]!.name, process.execPath, ...args] : [process.execPath, ...args];
+      const child = spawn(command[0]!, command.slice(1), { env: { ...process.env, ...launch.env, ...pipeline.commandEnv(), BATCH_MAX_WAIT: '100ms', ...batchEnv, ...(options.writeBatchRows ? { CASSANDRA_WRITE_BATCH_ROWS: String(options.writeBatchRows) } : {}), METRICS_PORT: String(basePort + w * 2), METRICS_HOST: hosts[w]?.address ?? '127.0.0.1', KAFKAJS_NO_PARTITIONER_WARNING: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(child);
       let output = '';
       child.stdout!.on('data', (d) => (output += d));
@@ -244,8 +262,8 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     progress(`starting ${options.workers} sink worker process(es)`);
     await Promise.race(ready);
     const start = Date.now();
-    const pipelineCpu = sampleCpu({ ...stackPids(), ...Object.fromEntries(children.map((c, w) => [`worker-${w + 1}`, c.pid!])) });
-    const metricsOf = async (w: number) => (await fetch(`http://127.0.0.1:${basePort + w * 2}/metrics`).catch(() => undefined))?.text();
+    const pipelineCpu = sampleCpu({ ...stackPids(settings), ...Object.fromEntries(children.map((c, w) => [`worker-${w + 1}`, c.pid!])) });
+    const metricsOf = async (w: number) => (await fetch(`http://${hosts[w]?.address ?? '127.0.0.1'}:${basePort + w * 2}/metrics`).catch(() => undefined))?.text();
     // Per worker's scrape: rows written, batches (count and records), the batch target and memory.
     const scrape = async () => {
       const texts = (await Promise.all(children.map((_, w) => metricsOf(w)))).map((t) => t ?? '');
@@ -316,6 +334,7 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
       bench: 'sink',
       records: records.length,
       workers: options.workers,
+      hosts: options.hosts ?? false,
       partitions: config.kafka.partitions,
       batchMaxRecords: config.batch.maxRecords,
       pipelineRowsPerSecond: Math.round(pipelineRowsPerSecond),
@@ -343,5 +362,9 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     await pipeline.close();
+    if (options.hosts) {
+      removeTestNetwork();
+      await stackDown(settings, { purge: true }, () => undefined);
+    }
   }
 }
