@@ -70,6 +70,7 @@ export interface SinkBenchResult {
   flowingRatio: number;
   batchWriteP50Ms: number | null;
   batchWriteP99Ms: number | null;
+  /** Batches written, by all the workers together. */
   batches: number;
   /** Batches the workers wrote from a re-read of Kafka (the fallback): their rows were written twice. */
   batchesReread: number;
@@ -318,7 +319,10 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     // Every offset must then be committed (not timed: the rows are already readable).
     await waitFor('the consumer group to commit every offset', async () => (await pipeline.lag().catch(() => -1)) === 0, 60_000, 200);
     const first = (await metricsOf(0)) ?? '';
-    const batchesReread = (await Promise.all(children.map((_, w) => metricsOf(w)))).reduce((sum, t) => sum + (t ? metricValue(t, 'pipeline_batches_reread_total') ?? 0 : 0), 0);
+    const texts = await Promise.all(children.map((_, w) => metricsOf(w)));
+    const summed = (name: string) => texts.reduce((sum, t) => sum + (t ? metricValue(t, name) ?? 0 : 0), 0);
+    const batchesReread = summed('pipeline_batches_reread_total');
+    const batchesWritten = summed('pipeline_batches_written_total');
     await Promise.all(ready);
     const rows = (await pipeline.cassandraIds()).length;
     if (rows !== records.length) throw new Error(`Cassandra holds ${rows} rows, expected ${records.length}`);
@@ -352,7 +356,7 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
       flowingRatio: Math.round((flowing / ceilingRowsPerSecond) * 1000) / 1000,
       batchWriteP50Ms: p50 === undefined ? null : p50 * 1000,
       batchWriteP99Ms: p99 === undefined ? null : p99 * 1000,
-      batches: metricValue(first, 'pipeline_batches_written_total') ?? 0,
+      batches: batchesWritten,
       batchesReread,
       peakWorkerRssMb: peak,
       ceilingCores,
