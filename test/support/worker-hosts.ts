@@ -94,20 +94,27 @@ export function createWorkerHosts(count: number): WorkerHost[] {
   return hosts;
 }
 
+/** The rules of a cut, in place of any before it, in one transaction: no packet slips through between them. */
+function replaceCut(host: WorkerHost, table: string): void {
+  nftIn(host.name, `table inet ${CUT_TABLE}\ndelete table inet ${CUT_TABLE}\n${table}`);
+}
+
 /** Drops every packet the host sends or receives (loopback inside it aside): a host cut off from the network. */
 export function cutOff(host: WorkerHost): void {
-  nftIn(host.name, `table inet ${CUT_TABLE} {
+  replaceCut(host, `table inet ${CUT_TABLE} {
   chain out { type filter hook output priority 0; policy drop; oif "lo" accept; }
   chain in { type filter hook input priority 0; policy drop; iif "lo" accept; }
 }
 `);
 }
 
-/** Drops the host's traffic to and from one server (address and port): a partial partition. */
-export function cutFrom(host: WorkerHost, server: { address: string; port: number }): void {
-  nftIn(host.name, `table inet ${CUT_TABLE} {
-  chain out { type filter hook output priority 0; ip daddr ${server.address} tcp dport ${server.port} drop; }
-  chain in { type filter hook input priority 0; ip saddr ${server.address} tcp sport ${server.port} drop; }
+/** Drops the host's traffic to and from some servers (address and port each): a partial partition. */
+export function cutFrom(host: WorkerHost, ...servers: { address: string; port: number }[]): void {
+  const out = servers.map((s) => `ip daddr ${s.address} tcp dport ${s.port} drop;`).join(' ');
+  const inbound = servers.map((s) => `ip saddr ${s.address} tcp sport ${s.port} drop;`).join(' ');
+  replaceCut(host, `table inet ${CUT_TABLE} {
+  chain out { type filter hook output priority 0; ${out} }
+  chain in { type filter hook input priority 0; ${inbound} }
 }
 `);
 }
