@@ -64,6 +64,22 @@ describe('sink writes as unlogged batches grouped by replica set', () => {
     expect(batches.length).toBeGreaterThan(Math.ceil(rows.length / 16)); // the byte cap cut some
   });
 
+  it('keeps a batch under the cluster\'s fail threshold when the byte cap is set just below it', async () => {
+    // 50 KiB is Cassandra's default batch_size_fail_threshold (51 200 bytes). With the row cap out of
+    // the way, only the byte estimate stands between these rows and "Batch too large"; an estimate of
+    // the rows' wire size (about 60 % of what Cassandra counts) would let ~190-row batches through.
+    const handoff = new BatchHandoff();
+    const activities = createSinkActivities({
+      cassandra: client, keyspace: config.cassandra.keyspace, table: config.cassandra.table,
+      concurrency: 4, writeBatch: { rows: 1000, bytes: 51_000 }, handoff, readRange: async () => [],
+    });
+    const rows = cutBatch(messages(1), 0, 0, now).rows;
+    const batches = replicaBatches(rows, replicaSetOf(client, config.cassandra.keyspace), 1000, 51_000);
+    expect(batches.length).toBeGreaterThan(2); // 300 rows of about 480 bytes each need three
+    handoff.put('capped', rows);
+    await expect(activities.writeRows({ batchId: 'capped', topic: 't', partition: 0, firstOffset: '0', lastOffset: '0' })).resolves.toBe(users.length);
+  });
+
   it('writes every row, and the newest version of a key wins however its versions are batched', async () => {
     const handoff = new BatchHandoff();
     const activities = createSinkActivities({
