@@ -98,9 +98,10 @@ const CEILING_RUNS = 3;
 
 /**
  * Shapes the batched ceiling tries, as rows a batch × batches in flight. A batch is also capped at
- * 40 000 estimated bytes (under the 50 KiB fail threshold), which a 128-row batch of these rows reaches.
+ * the sink's CASSANDRA_WRITE_BATCH_BYTES (48 000 estimated bytes by default, under the stack's 48 KiB warn
+ * threshold), which a batch of these rows reaches at about 100 rows.
  */
-const BATCH_SHAPES = [[16, 64], [32, 32], [32, 64], [64, 16], [64, 32], [64, 64], [128, 16]] as const;
+const BATCH_SHAPES = [[16, 64], [32, 32], [32, 64], [64, 16], [64, 32], [64, 64], [128, 16], [128, 32]] as const;
 
 /**
  * How `npm run worker:sink` starts the sink worker (its memory budget: environment such as
@@ -185,7 +186,7 @@ async function measureCeilings(settings: StackSettings, pipeline: IsolatedPipeli
 
   // The batched ceiling: the same rows as unlogged batches, each within one replica set, tuned on the sample.
   const batchedWrite = (rows: unknown[][], rowsPerBatch: number, inFlight: number) =>
-    writeInReplicaBatches(pipeline.cassandra, rows, { keyspace: config.cassandra.keyspace, statement, maxRows: rowsPerBatch, maxBytes: 40_000, concurrency: inFlight, executionProfile: WRITE_PROFILE });
+    writeInReplicaBatches(pipeline.cassandra, rows, { keyspace: config.cassandra.keyspace, statement, maxRows: rowsPerBatch, maxBytes: config.cassandra.writeBatch.bytes, concurrency: inFlight, executionProfile: WRITE_PROFILE });
   // Each shape twice, in turn, on a quarter of the rows; a shape's rate is the better of its two runs
   // (interference only ever slows a run down). A 10 % sample took half a second a shape, and picked
   // a shape a quarter slower than the best one in some runs.

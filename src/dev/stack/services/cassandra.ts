@@ -76,8 +76,9 @@ concurrent_writes: 32
 concurrent_compactors: 1
 # Tests drop and recreate tables; snapshots on drop would only fill the disk.
 auto_snapshot: false
-# The sink writes unlogged batches of rows that share a replica set, capped at 40 000 estimated bytes
-# (CASSANDRA_WRITE_BATCH_BYTES) to stay under the default fail threshold of 50 KiB, which stays. The
+# The sink writes unlogged batches of rows that share a replica set, capped at 48 000 estimated bytes
+# (CASSANDRA_WRITE_BATCH_BYTES, Cassandra's own count of a batch's size) to stay under this warn
+# threshold and the default fail threshold of 50 KiB, which stays. The
 # default warn threshold (5 KiB, about a dozen rows) would log a warning for nearly every batch.
 batch_size_warn_threshold: 48KiB
 ${settings.tls.enabled ? clientEncryption(settings) : ''}`;
