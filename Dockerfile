@@ -30,4 +30,4 @@ USER 1000:1000
 # No health check: the workers serve no port to probe. A worker that loses a server it cannot do
 # without exits non-zero, and compose's restart policy starts it again.
 HEALTHCHECK NONE
-CMD ["node", "--max-old-space-size=256", "dist/workers/sink-worker.js"]
+CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=4", "dist/workers/sink-worker.js"]

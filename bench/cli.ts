@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
       if (!Number.isInteger(records) || records < 1) throw new Error(`--records "${values.records}" is not a positive whole number`);
       if (!Number.isInteger(workers) || workers < 1 || workers > 6) throw new Error(`--workers "${values.workers}" is not a whole number from 1 to 6`);
       const batchMaxRecords = values['batch-max-records'] === undefined ? undefined : Number(values['batch-max-records']);
-      if (batchMaxRecords !== undefined && (!Number.isInteger(batchMaxRecords) || batchMaxRecords < 1 || batchMaxRecords > 10_000)) throw new Error(`--batch-max-records "${values['batch-max-records']}" is not a whole number from 1 to 10000`);
+      if (batchMaxRecords !== undefined && (!Number.isInteger(batchMaxRecords) || batchMaxRecords < 1 || batchMaxRecords > 100_000)) throw new Error(`--batch-max-records "${values['batch-max-records']}" is not a whole number from 1 to 100000`);
       // --hosts runs a stack of its own (three Cassandra nodes, workers on hosts of their own).
       if (!values.hosts) await stackUp(loadStackSettings(), (m) => progress(`[stack] ${m}`));
       const cpuProfileDir = values['cpu-prof'] ? path.resolve('bench-results', `cpu-${Date.now()}`) : undefined;

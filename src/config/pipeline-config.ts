@@ -135,7 +135,12 @@ export const PipelineEnvSchema = z.object({
   // Temporal's cost per row, freshness and Cassandra's batch latency, not payload size. A batch's size
   // follows the consumer lag between the two (sink/batch-size.ts).
   BATCH_MIN_RECORDS: positiveInt(10_000).optional(),
-  BATCH_MAX_RECORDS: positiveInt(10_000).default(10_000),
+  BATCH_MAX_RECORDS: positiveInt(100_000).default(20_000),
+  /**
+   * Kafka consumers (group members) per sink process, each with its own fetch loop: while one waits for
+   * its batches to be written, another fetches and cuts, so Cassandra is not left idle between fetches.
+   */
+  SINK_CONSUMERS: positiveInt(16).default(2),
   BATCH_MAX_WAIT: duration.default(parseDurationMs('500ms')),
   /** Bytes one fetch of the sink may bring: most of what a sink worker holds at once (its memory budget). */
   SINK_FETCH_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
@@ -194,8 +199,11 @@ export interface PipelineConfig {
   /** `intervalMs` 0: no audit schedule. */
   audit: { intervalMs: number; settleMs: number };
   sourceHealth: { enabled: boolean; failedSlots: number; probeIntervalMs: number };
-  /** A batch holds from minRecords (caught up) to maxRecords (far behind) records, or what one fetch brought. */
-  batch: { minRecords: number; maxRecords: number; maxWaitMs: number; fetchMaxBytes: number };
+  /**
+   * A batch holds from minRecords (caught up) to maxRecords (far behind) records, or what one fetch
+   * brought; each sink process runs `consumers` Kafka consumers, each fetching up to fetchMaxBytes.
+   */
+  batch: { minRecords: number; maxRecords: number; maxWaitMs: number; fetchMaxBytes: number; consumers: number };
   /** Port 0 turns the endpoint off; the Temporal SDK's own metrics use port + 1 on loopback. */
   metrics: { port: number; host: string };
   log: { level: 'ERROR' | 'WARN' | 'INFO' | 'DEBUG'; format: 'text' | 'json' };
@@ -282,7 +290,7 @@ export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env, readPem
     schedule: { id: e.SCHEDULE_ID, intervalMs: e.SCHEDULE_INTERVAL, usersPerSlot: e.USERS_PER_SLOT, slotTimeoutMs: e.SLOT_TIMEOUT, catchUpMaxGapMs: e.CATCH_UP_MAX_GAP },
     audit: { intervalMs: e.AUDIT_INTERVAL, settleMs: e.AUDIT_SETTLE },
     sourceHealth: { enabled: e.SOURCE_HEALTH_GATE, failedSlots: e.SOURCE_HEALTH_GATE_SLOTS, probeIntervalMs: e.SOURCE_HEALTH_PROBE_INTERVAL },
-    batch: { minRecords: batchMinRecords, maxRecords: e.BATCH_MAX_RECORDS, maxWaitMs: e.BATCH_MAX_WAIT, fetchMaxBytes: e.SINK_FETCH_MAX_BYTES },
+    batch: { minRecords: batchMinRecords, maxRecords: e.BATCH_MAX_RECORDS, maxWaitMs: e.BATCH_MAX_WAIT, fetchMaxBytes: e.SINK_FETCH_MAX_BYTES, consumers: e.SINK_CONSUMERS },
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
   };

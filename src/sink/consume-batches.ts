@@ -110,7 +110,7 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
     clocks.delete(batch.partition); // set again only once every batch cut here is committed
     try {
       const backlog = batch.messages.length + Math.max(0, Number(batch.offsetLag()));
-      const size = batchSizeFor(backlog, config.batch, BATCHES_IN_FLIGHT);
+      const size = batchSizeFor(backlog, config.batch);
       deps.events?.batchTarget?.(size);
       for (let start = 0; start < batch.messages.length; start += size) {
         if (!isRunning() || isStale()) break;

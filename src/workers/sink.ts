@@ -12,7 +12,7 @@ import type { PipelineCounters } from '../metrics/pipeline-counters';
 import { pollConsumerLag } from '../metrics/poll-consumer-lag';
 import type { TemporalClients } from '../pipeline/clients';
 import { BatchHandoff } from '../sink/batch-handoff';
-import { startBatchConsumer } from '../sink/consume-batches';
+import { startBatchConsumer, type BatchConsumerDeps, type RunningBatchConsumer } from '../sink/consume-batches';
 import { runWorker, workflowCode, type RunningWorker } from './run-worker';
 
 export interface SinkWorkerDeps {
@@ -77,7 +77,10 @@ export async function startSinkWorker(deps: SinkWorkerDeps): Promise<RunningWork
   });
   const holderRunning = runWorker(holderWorker);
   const sharedRunning = runWorker(sharedWorker);
-  const consumer = await startBatchConsumer({
+  // Several consumers in the group, each its own fetch loop over its own partitions: one fetches and
+  // cuts while the batches of another are being written (kafkajs fetches again only once a fetch's
+  // batches are all handled). They share this process's rows, task queue and clients.
+  const consumerDeps: BatchConsumerDeps = {
     kafka: deps.kafka,
     temporal: deps.temporal.client,
     config,
@@ -92,14 +95,22 @@ export async function startSinkWorker(deps: SinkWorkerDeps): Promise<RunningWork
         counters.batchesWritten += 1;
       },
     },
-  });
+  };
+  const consumers: RunningBatchConsumer[] = [];
+  try {
+    for (let i = 0; i < config.batch.consumers; i++) consumers.push(await startBatchConsumer(consumerDeps));
+  } catch (error) {
+    await Promise.allSettled(consumers.map((consumer) => consumer.stop()));
+    await Promise.allSettled([sharedRunning.stop(), holderRunning.stop()]);
+    throw error;
+  }
   const stopLagPolling = pollConsumerLag(deps.kafka, config.kafka, counters);
   return {
     done: Promise.all([sharedRunning.done, holderRunning.done]).then(() => undefined),
     async stop() {
       await stopLagPolling();
       // Drain the Kafka side first: its in-flight batches need the workers to finish.
-      await consumer.stop();
+      await Promise.all(consumers.map((consumer) => consumer.stop()));
       await Promise.all([sharedRunning.stop(), holderRunning.stop()]);
     },
   };

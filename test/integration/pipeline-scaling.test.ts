@@ -1,3 +1,4 @@
+import { AssignerProtocol } from 'kafkajs';
 import { createSourceClient } from '../../src/source/client';
 import { toUserRecord } from '../../src/record/user-record';
 import { IsolatedPipeline, waitFor } from '../support/isolated-pipeline';
@@ -17,16 +18,21 @@ describe('pipeline: several sink workers', () => {
   it('share the partitions of the group between them, and together write every record once', async () => {
     const first = await pipeline.startSink();
     const second = await pipeline.startSink();
+    // Each worker runs SINK_CONSUMERS group members (2 by default): 2 workers, 4 members, 6 partitions.
+    const consumersPerWorker = pipeline.config.batch.consumers;
+    expect(consumersPerWorker).toBe(2);
     const admin = pipeline.kafka.admin();
     await admin.connect();
-    const assignment = await waitFor('both workers to get partitions', async () => {
+    const assignment = await waitFor('every consumer of both workers to get partitions', async () => {
       const { groups } = await admin.describeGroups([pipeline.config.kafka.consumerGroup]);
       const members = groups[0]?.members ?? [];
-      if (groups[0]?.state !== 'Stable' || members.length !== 2) return undefined;
-      return members.map((m) => m.memberAssignment.length);
+      if (groups[0]?.state !== 'Stable' || members.length !== 2 * consumersPerWorker) return undefined;
+      return members.map((m) => (m.memberAssignment.length > 0 ? AssignerProtocol.MemberAssignment.decode(m.memberAssignment)!.assignment[pipeline.config.kafka.topic] ?? [] : []));
     }, 60_000, 500);
     await admin.disconnect();
-    expect(assignment).toHaveLength(2);
+    expect(assignment).toHaveLength(4);
+    for (const partitions of assignment) expect(partitions.length).toBeGreaterThan(0);
+    expect(assignment.flat().sort()).toEqual([0, 1, 2, 3, 4, 5]);
 
     const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 5_000_000 });
     const now = new Date();

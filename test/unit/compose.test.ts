@@ -270,6 +270,7 @@ describe('docker-compose.yml', () => {
   it('starts the sink worker within the same memory budget as npm run worker:sink (Node flags, MALLOC_ARENA_MAX)', () => {
     const launch = sinkWorkerLaunch();
     expect(launch.flags).toContainEqual(expect.stringMatching(/^--max-old-space-size=\d+$/));
+    expect(launch.flags).toContainEqual(expect.stringMatching(/^--max-semi-space-size=\d+$/));
     expect(launch.env['MALLOC_ARENA_MAX']).toBeDefined();
     expect(commandOf(services['sink']!)).toEqual(['node', ...launch.flags, 'dist/workers/sink-worker.js']);
     const image = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
