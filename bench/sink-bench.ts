@@ -66,7 +66,7 @@ export interface SinkBenchResult {
   batchedCeiling: { rowsPerBatch: number; batchesInFlight: number };
   writeBatchRows: number;
   ratio: number;
-  /** Rows/s from the first batch written to the last (the start-up: group join, first round trip, left out). */
+  /** Rows/s from the scrape that first saw 10 % of the rows written to the one that saw 90 % (start-up and tail left out). */
   pipelineFlowingRowsPerSecond: number;
   flowingRatio: number;
   batchWriteP50Ms: number | null;
@@ -306,7 +306,8 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     let written = 0;
     let last = { rows: 0, batches: 0, batchRecords: 0 };
     let lastT = start;
-    let firstWritten: { at: number; rows: number } | undefined;
+    // Every scrape's count of rows written, for the rate once rows flow (below).
+    const counts: { at: number; rows: number }[] = [];
     // The clock stops when the workers have written every row. Each scrape costs the worker CPU (its
     // own metrics and the Temporal SDK's), which a plain writer does not pay: so every 250 ms, and every
     // 50 ms once fewer rows are left than half a second writes, so the stop is still within 50 ms.
@@ -317,7 +318,7 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
       const now_ = await scrape();
       written = now_.rows;
       const now = Date.now();
-      if (written > 0 && !firstWritten) firstWritten = { at: now, rows: written };
+      counts.push({ at: now, rows: written });
       if (written >= records.length || now - lastT >= 1000) {
         const lag = await pipeline.lag().catch(() => -1);
         const batches = now_.batches - last.batches;
@@ -359,7 +360,13 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     const p99 = histogramQuantile(first, 'pipeline_batch_write_seconds', 0.99);
     const pipelineRowsPerSecond = records.length / pipelineSeconds;
     // Once rows flow: without the group join and the first batch's round trip at the start.
-    const flowing = firstWritten && firstWritten.rows < records.length ? (records.length - firstWritten.rows) / ((start + pipelineSeconds * 1000 - firstWritten.at) / 1000) : pipelineRowsPerSecond;
+    // Once rows flow: from the scrape that first saw a tenth of the rows written to the one that first
+    // saw nine tenths, so neither the start-up (group join, first fetch, first batch) nor the last
+    // batch's tail counts. Rows count when their batch is written, so it is only as fine as a batch.
+    const reached = (share: number) => counts.find((c) => c.rows >= records.length * share);
+    const tenth = reached(0.1);
+    const nineTenths = reached(0.9);
+    const flowing = tenth && nineTenths && nineTenths.at > tenth.at ? (nineTenths.rows - tenth.rows) / ((nineTenths.at - tenth.at) / 1000) : pipelineRowsPerSecond;
     return {
       bench: 'sink',
       records: records.length,
