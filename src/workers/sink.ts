@@ -96,6 +96,9 @@ export async function startSinkWorker(deps: SinkWorkerDeps): Promise<RunningWork
       },
     },
   };
+  // One after the other: the first starts writing at once with every partition, and the group
+  // rebalances once as the next joins. Started at the same moment, they both waited about 2 s for the
+  // group before the first write (docs/BENCHMARKS.md).
   const consumers: RunningBatchConsumer[] = [];
   try {
     for (let i = 0; i < config.batch.consumers; i++) consumers.push(await startBatchConsumer(consumerDeps));

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { Client as CassandraClient } from 'cassandra-driver';
+import { Client as CassandraClient, type types } from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
 import { loadPipelineConfig, type PipelineConfig } from '../../src/config/pipeline-config';
 import { createCassandraClient } from '../../src/cassandra/client';
@@ -196,13 +196,28 @@ export class IsolatedPipeline {
     return { prepare: true, autoPage: true, fetchSize: 5000, ...(this.readConsistency !== undefined ? { consistency: this.readConsistency } : {}) };
   }
 
+  /**
+   * Every row a query returns, page by page, each page parsed once the whole response is in.
+   * cassandra-driver 4.10's row-by-row parsing (eachRow, which parses rows as socket chunks arrive)
+   * failed on a page of the cluster test's table with `RangeError: The value of "offset" is out of
+   * range ... Received 65536`, again on every read of the same contents for two minutes; `execute`
+   * does not use that parser.
+   */
+  async readAllRows(query: string): Promise<types.Row[]> {
+    const { autoPage: _autoPage, ...options } = this.readOptions();
+    const rows: types.Row[] = [];
+    let pageState: string | undefined;
+    do {
+      const page = await this.cassandra.execute(query, [], { ...options, ...(pageState ? { pageState } : {}) });
+      rows.push(...page.rows);
+      pageState = page.pageState ?? undefined;
+    } while (pageState);
+    return rows;
+  }
+
   async cassandraIds(): Promise<string[]> {
-    const ids: string[] = [];
-    const query = `SELECT id FROM ${this.config.cassandra.keyspace}.${this.config.cassandra.table}`;
-    await new Promise<void>((resolve, reject) => {
-      this.cassandra.eachRow(query, [], this.readOptions(), (_, row) => ids.push(row.get('id').toString()), (err) => (err ? reject(err) : resolve()));
-    });
-    return ids;
+    const rows = await this.readAllRows(`SELECT id FROM ${this.config.cassandra.keyspace}.${this.config.cassandra.table}`);
+    return rows.map((row) => row.get('id').toString());
   }
 
   /** Every message on a topic, read from the beginning with a throwaway consumer group. */

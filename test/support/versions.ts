@@ -51,11 +51,9 @@ export async function checkLastVersionWins(pipeline: IsolatedPipeline, topic = p
   }
   const rows = new Map<string, { fullName: string; offset: bigint }>();
   const query = `SELECT id, full_name, kafka_offset FROM ${pipeline.config.cassandra.keyspace}.${pipeline.config.cassandra.table}`;
-  await new Promise<void>((resolve, reject) => {
-    pipeline.cassandra.eachRow(query, [], pipeline.readOptions(), (_, row) => {
-      rows.set(row.get('id').toString(), { fullName: row.get('full_name'), offset: BigInt(row.get('kafka_offset').toString()) });
-    }, (err) => (err ? reject(err) : resolve()));
-  });
+  for (const row of await pipeline.readAllRows(query)) {
+    rows.set(row.get('id').toString(), { fullName: row.get('full_name'), offset: BigInt(row.get('kafka_offset').toString()) });
+  }
   const report: LastVersionReport = { keys: last.size, missing: 0, stale: 0, samples: [] };
   for (const [id, expected] of last) {
     const row = rows.get(id);
