@@ -144,6 +144,20 @@ export const PipelineEnvSchema = z.object({
   BATCH_MAX_WAIT: duration.default(parseDurationMs('500ms')),
   /** Bytes one fetch of the sink may bring: most of what a sink worker holds at once (its memory budget). */
   SINK_FETCH_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
+  /**
+   * Restarts of a crashed sink consumer allowed in a window, as `restarts/window`; one more and the
+   * process exits non-zero for its supervisor to see. Crashes while Kafka is away do not count.
+   */
+  SINK_CONSUMER_RESTART_LIMIT: z
+    .string()
+    .regex(/^\d{1,4}\/\d+(ms|s|m|h)$/, 'restarts/window, such as 10/10m')
+    .transform((text) => {
+      const [restarts, window] = text.split('/') as [string, string];
+      return { restarts: Number(restarts), windowMs: parseDurationMs(window) };
+    })
+    .default({ restarts: 10, windowMs: parseDurationMs('10m') }),
+  /** On SIGINT/SIGTERM, how long a process waits for the batches and tasks in flight before it leaves them (uncommitted) and exits. */
+  SHUTDOWN_GRACE: duration.default(parseDurationMs('30s')),
 });
 
 /** Every variable the pipeline reads; a deployment that sets another one has a typo. */
@@ -204,6 +218,10 @@ export interface PipelineConfig {
    * brought; each sink process runs `consumers` Kafka consumers, each fetching up to fetchMaxBytes.
    */
   batch: { minRecords: number; maxRecords: number; maxWaitMs: number; fetchMaxBytes: number; consumers: number };
+  /** A sink consumer that crashes is restarted, at most `restarts` times in `windowMs` (crashes while Kafka is away aside). */
+  sink: { consumerRestartLimit: { restarts: number; windowMs: number } };
+  /** How long a stop waits for the work in flight before it leaves it and exits. */
+  shutdown: { graceMs: number };
   /** Port 0 turns the endpoint off; the Temporal SDK's own metrics use port + 1 on loopback. */
   metrics: { port: number; host: string };
   log: { level: 'ERROR' | 'WARN' | 'INFO' | 'DEBUG'; format: 'text' | 'json' };
@@ -291,6 +309,8 @@ export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env, readPem
     audit: { intervalMs: e.AUDIT_INTERVAL, settleMs: e.AUDIT_SETTLE },
     sourceHealth: { enabled: e.SOURCE_HEALTH_GATE, failedSlots: e.SOURCE_HEALTH_GATE_SLOTS, probeIntervalMs: e.SOURCE_HEALTH_PROBE_INTERVAL },
     batch: { minRecords: batchMinRecords, maxRecords: e.BATCH_MAX_RECORDS, maxWaitMs: e.BATCH_MAX_WAIT, fetchMaxBytes: e.SINK_FETCH_MAX_BYTES, consumers: e.SINK_CONSUMERS },
+    sink: { consumerRestartLimit: e.SINK_CONSUMER_RESTART_LIMIT },
+    shutdown: { graceMs: e.SHUTDOWN_GRACE },
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
   };

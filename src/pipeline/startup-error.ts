@@ -7,6 +7,14 @@ import { describeTlsFailure } from './tls-failure';
  * name the user at most.
  */
 export function describeStartupError(error: unknown, config?: PipelineConfig): string {
+  return describeBadSetting(error, config) ?? ((error as { message?: string })?.message ?? String(error)).split('\n')[0]!;
+}
+
+/**
+ * The line for an error that is a wrong setting (credentials, TLS, a keyspace or table that does not
+ * exist), which waiting cannot fix; undefined for anything else, such as a server that is down.
+ */
+export function describeBadSetting(error: unknown, config?: PipelineConfig): string | undefined {
   const e = error as { name?: string; message?: string; innerErrors?: Record<string, { name?: string; message?: string }> };
   const message = (e?.message ?? String(error)).split('\n')[0]!;
   const innerAuth = Object.values(e?.innerErrors ?? {}).find((inner) => inner?.name === 'AuthenticationError');
@@ -24,7 +32,7 @@ export function describeStartupError(error: unknown, config?: PipelineConfig): s
   if (missingKeyspace) return `Cassandra keyspace ${missingKeyspace[1]} (CASSANDRA_KEYSPACE) does not exist yet: npm start (or npm run prepare:pipeline) applies cql/ and creates it`;
   const missingTable = /unconfigured table (\w+)/i.exec(message);
   if (missingTable) return `Cassandra table ${missingTable[1]} (CASSANDRA_TABLE) does not exist yet: npm start (or npm run prepare:pipeline) applies cql/ and creates it`;
-  return message;
+  return undefined;
 }
 
 /** A failed TLS handshake, told apart by the driver that reports it. */

@@ -8,12 +8,15 @@ import { writeBatch } from '../workflows/write-batch';
 import { createProducer } from '../kafka/client';
 import { toDeadLetter } from '../kafka/dead-letter';
 import { rejoinOnMembershipLost } from '../kafka/membership-lost';
+import { probeBrokers } from '../kafka/probe-brokers';
+import { OutageLog } from '../pipeline/wait-for-server';
 import type { BatchHandoff } from './batch-handoff';
 import type { BoundRow } from '../cassandra/bound-row';
 import { batchWorkflowId } from './batch-id';
 import { batchSizeFor } from './batch-size';
 import { cutBatch } from './cut-batch';
 import { InOrderCommits } from './in-order-commits';
+import { superviseConsumer } from './supervise-consumer';
 import { writeTimeFromMetadata, writeTimeMetadata } from './write-time';
 
 export interface BatchConsumerDeps {
@@ -25,6 +28,17 @@ export interface BatchConsumerDeps {
   config: PipelineConfig;
   /** What the loop reports, for the process's metrics. */
   events?: SinkEvents;
+  /** Runs the consumer's connect once Kafka answers (PipelineClients.whenKafkaUp); connects at once if unset. */
+  whenKafkaUp?: <T>(connect: () => Promise<T>) => Promise<T>;
+  /** Where restarts and Kafka's outages are told; console by default. */
+  log?: (line: string) => void;
+  /** Lines about Kafka being away, shared by the process's consumers. */
+  kafkaOutage?: OutageLog;
+  /**
+   * Tests only: called before each batch is handled; what it throws crashes the consumer as a bug in
+   * the handler would (test/integration/sink-consumer-restart.test.ts).
+   */
+  injectFault?: (batch: { partition: number; firstOffset: string }) => void;
 }
 
 export interface SinkEvents {
@@ -33,12 +47,35 @@ export interface SinkEvents {
   batchTarget?(records: number): void;
   /** A batch is written: its rows, and the older versions of its keys it dropped (they would lose anyway). */
   batchWritten?(rows: number, superseded: number): void;
+  /** The consumer was restarted after a crash. */
+  consumerRestarted?(): void;
+}
+
+/** A batch handed to a workflow whose offsets are not committed. */
+export interface UncommittedBatch {
+  topic: string;
+  partition: number;
+  firstOffset: string;
+  lastOffset: string;
 }
 
 export interface RunningBatchConsumer {
   consumer: Consumer;
-  /** Finishes the batch in flight, commits its offsets and disconnects. */
-  stop(): Promise<void>;
+  /** Rejects when the consumer crashed more often than SINK_CONSUMER_RESTART_LIMIT allows. */
+  failed: Promise<never>;
+  /**
+   * Takes no new batch, finishes the batches in flight, commits their offsets and disconnects. When
+   * `abandon` is aborted first, stops waiting for them and leaves them uncommitted (`uncommitted()`):
+   * whoever takes their partitions re-reads them, and the batch identity makes that safe.
+   */
+  stop(abandon?: AbortSignal): Promise<void>;
+  /** The batches a stop left uncommitted. */
+  uncommitted(): UncommittedBatch[];
+}
+
+/** A wait for a batch's workflow given up because the process is stopping. */
+class BatchAbandoned extends Error {
+  override name = 'BatchAbandoned';
 }
 
 /** Batches of one partition written at once: hides the Temporal round trips of each behind the others. */
@@ -74,7 +111,11 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
   });
   const dlqProducer: Producer = createProducer(kafka);
   const admin = kafka.admin();
-  await Promise.all([consumer.connect(), dlqProducer.connect(), admin.connect()]);
+  const whenKafkaUp = deps.whenKafkaUp ?? (<T>(connect: () => Promise<T>) => connect());
+  await whenKafkaUp(() => Promise.all([consumer.connect(), dlqProducer.connect(), admin.connect()]));
+  const log = deps.log ?? ((line: string) => console.log(line));
+  const abandoning = new AbortController();
+  const left: UncommittedBatch[] = [];
   // Per partition: the offset this process expects next, and the write time reached before it.
   const clocks = new Map<number, { nextOffset: string; writeTime: number }>();
   const writeTimeBefore = async (partition: number, firstOffset: string): Promise<number> => {
@@ -85,21 +126,38 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
   };
   await consumer.subscribe({ topic: config.kafka.topic, fromBeginning: true });
 
-  await consumer.run({
+  const runConfig: Parameters<Consumer['run']>[0] = {
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: config.kafka.partitions,
     eachBatch: async (payload) => {
       try {
+        const first = payload.batch.messages[0];
+        if (first) deps.injectFault?.({ partition: payload.batch.partition, firstOffset: first.offset });
         await consumeBatch(payload);
       } catch (error) {
         throw rejoinOnMembershipLost(error);
       }
     },
+  };
+  const supervision = superviseConsumer(consumer, {
+    limit: config.sink.consumerRestartLimit,
+    kafka: deps.kafkaOutage ?? new OutageLog({ name: 'Kafka', address: config.kafka.brokers.join(',') }, log),
+    log,
+    onRestart: () => deps.events?.consumerRestarted?.(),
+    restart: async () => {
+      await probeBrokers(config.kafka);
+      await consumer.connect();
+      await consumer.run(runConfig);
+    },
   });
+  await consumer.run(runConfig);
 
   async function consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const cuts: UncommittedBatch[] = [];
+    let committedThrough = -1n;
     const inFlight = new InOrderCommits<{ lastOffset: string; writeTimeAfter: number }>(BATCHES_IN_FLIGHT, async ({ lastOffset, writeTimeAfter }) => {
+      committedThrough = BigInt(lastOffset);
       resolveOffset(lastOffset);
       const offset = (BigInt(lastOffset) + 1n).toString();
       await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset, metadata: writeTimeMetadata(writeTimeAfter) }]);
@@ -121,6 +179,7 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
         const cut = cutBatch(chunk, batch.partition, writeTime, now);
         const range = { topic: batch.topic, partition: batch.partition, firstOffset, lastOffset, digest: cut.digest, writeTimeBefore: writeTime };
         writeTime = cut.writeTimeAfter;
+        cuts.push({ topic: batch.topic, partition: batch.partition, firstOffset, lastOffset });
         if (cut.dead.length > 0) {
           await dlqProducer.send({
             topic: config.kafka.dlqTopic,
@@ -134,7 +193,7 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
         const { rows } = cut;
         const written = rows.length === 0
           ? Promise.resolve()
-          : writeThroughTemporal(deps, range, rows, heartbeat).then(() => deps.events?.batchWritten?.(rows.length, cut.versions - rows.length));
+          : writeThroughTemporal(deps, range, rows, heartbeat, abandoning.signal).then(() => deps.events?.batchWritten?.(rows.length, cut.versions - rows.length));
         await inFlight.add({ lastOffset, writeTimeAfter: cut.writeTimeAfter }, written);
       }
       if (!isRunning() || isStale()) return; // the partition moved: the next owner re-reads from the last commit
@@ -144,15 +203,24 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
     } finally {
       // Never leave a batch's workflow unattended when the partition is given up or a batch failed.
       await inFlight.settle();
+      if (abandoning.signal.aborted) left.push(...cuts.filter((cut) => BigInt(cut.lastOffset) > committedThrough));
     }
   }
 
   return {
     consumer,
-    async stop() {
-      await consumer.stop();
-      await Promise.all([consumer.disconnect(), dlqProducer.disconnect(), admin.disconnect()]);
+    failed: supervision.failed,
+    async stop(abandon?: AbortSignal) {
+      supervision.stop();
+      const abandonWaits = () => abandoning.abort(new BatchAbandoned('the process is stopping'));
+      if (abandon?.aborted) abandonWaits();
+      abandon?.addEventListener('abort', abandonWaits, { once: true });
+      const given = abandon ? new Promise<void>((resolve) => abandon.addEventListener('abort', () => resolve(), { once: true })) : undefined;
+      // kafkajs's stop waits for the batches being handled; once they are abandoned, give it a moment.
+      const stopped = consumer.stop().then(() => Promise.all([consumer.disconnect(), dlqProducer.disconnect(), admin.disconnect()]));
+      await (given ? Promise.race([stopped, given.then(() => Promise.race([stopped, sleep(2000)]))]) : stopped);
     },
+    uncommitted: () => [...left],
   };
 }
 
@@ -162,18 +230,19 @@ async function writeThroughTemporal(
   range: Pick<SinkBatch, 'topic' | 'partition' | 'firstOffset' | 'lastOffset' | 'digest' | 'writeTimeBefore'> & { digest: string },
   rows: BoundRow[],
   heartbeat: () => Promise<void>,
+  abandon: AbortSignal,
 ): Promise<SinkBatchResult> {
   const workflowId = batchWorkflowId(range);
   const batch: SinkBatch = { ...range, batchId: workflowId, rowCount: rows.length, holderTaskQueue: deps.holderTaskQueue };
   deps.handoff.put(workflowId, rows);
   try {
-    return await runBatchWorkflow(deps, workflowId, batch, heartbeat);
+    return await runBatchWorkflow(deps, workflowId, batch, heartbeat, abandon);
   } finally {
     deps.handoff.release(workflowId);
   }
 }
 
-async function runBatchWorkflow(deps: BatchConsumerDeps, workflowId: string, batch: SinkBatch, heartbeat: () => Promise<void>): Promise<SinkBatchResult> {
+async function runBatchWorkflow(deps: BatchConsumerDeps, workflowId: string, batch: SinkBatch, heartbeat: () => Promise<void>, abandon: AbortSignal): Promise<SinkBatchResult> {
   let handle;
   try {
     handle = await deps.temporal.workflow.start(writeBatch, {
@@ -192,8 +261,10 @@ async function runBatchWorkflow(deps: BatchConsumerDeps, workflowId: string, bat
   let settled = false;
   result.then(() => (settled = true), () => (settled = true));
   while (!settled) {
-    await Promise.race([result.catch(() => undefined), sleep(2000)]);
-    if (!settled) await heartbeat();
+    // A stopping process gives up the wait (its workflow goes on; the next owner of the partition attaches to it).
+    if (abandon.aborted) throw abandon.reason;
+    await Promise.race([result.catch(() => undefined), sleep(2000, undefined, { signal: abandon }).catch(() => undefined)]);
+    if (!settled && !abandon.aborted) await heartbeat();
   }
   return result;
 }

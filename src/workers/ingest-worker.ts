@@ -6,5 +6,5 @@ import { runWorkerProcess } from './run-process';
 runWorkerProcess('ingest', { cassandra: false }, async ({ config, counters, clients }) => {
   if (!config.source.url) throw new Error('SOURCE_URL is not set: a standalone ingest worker needs the source API address (e.g. https://randomuser.me/api/)');
   const source = createSourceClient({ baseUrl: config.source.url, timeoutMs: config.source.timeoutMs, maxResponseBytes: config.source.maxResponseBytes });
-  return startIngestWorker({ config, counters, temporal: clients.temporal, kafka: clients.kafka, source });
+  return startIngestWorker({ config, counters, temporal: clients.temporal, kafka: clients.kafka, source, whenKafkaUp: clients.whenKafkaUp });
 });

@@ -20,13 +20,15 @@ export interface IngestWorkerDeps {
   counters: PipelineCounters;
   /** Where the source health gate says what it does; console by default. */
   log?: (line: string) => void;
+  /** Connects the producer once Kafka answers (PipelineClients.whenKafkaUp); at once if unset. */
+  whenKafkaUp?: <T>(connect: () => Promise<T>) => Promise<T>;
 }
 
 /** The ingest worker: runs slot workflows and their fetch and publish activities, on the clients it is given. */
 export async function startIngestWorker(deps: IngestWorkerDeps): Promise<RunningWorker> {
   const { config, counters } = deps;
   const producer = createProducer(deps.kafka);
-  await producer.connect();
+  await (deps.whenKafkaUp ? deps.whenKafkaUp(() => producer.connect()) : producer.connect());
   const gate = config.sourceHealth.enabled
     ? new SourceHealthGate({
         temporal: deps.temporal.client,

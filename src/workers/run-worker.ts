@@ -6,8 +6,13 @@ import type { PipelineConfig } from '../config/pipeline-config';
 export interface RunningWorker {
   /** Resolves when the worker stopped; rejects if it failed. */
   done: Promise<void>;
-  /** Lets in-flight tasks finish, then stops. Leaves the process's clients open: their owner closes them. */
-  stop(): Promise<void>;
+  /**
+   * Lets in-flight tasks finish, then stops. Leaves the process's clients open: their owner closes them.
+   * Once `abandon` is aborted it stops waiting for them (Temporal retries them; a sink's batches stay uncommitted).
+   */
+  stop(abandon?: AbortSignal): Promise<void>;
+  /** The batches a stop left uncommitted, as lines such as `random_names partition 2 offsets 100-199` (sink only). */
+  uncommitted?(): string[];
 }
 
 /** The bundle `npm run build` writes beside the compiled code (dist/workflow-bundle.js). */
@@ -28,9 +33,14 @@ export function runWorker(worker: Worker, release: () => Promise<void> = async (
   const done = worker.run().finally(release);
   return {
     done,
-    async stop() {
+    async stop(abandon?: AbortSignal) {
       if (worker.getState() === 'RUNNING') worker.shutdown();
-      await done;
+      await (abandon ? Promise.race([done, untilAborted(abandon)]) : done);
     },
   };
+}
+
+/** Resolves when the signal is aborted (at once if it is). */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }

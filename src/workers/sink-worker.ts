@@ -3,5 +3,5 @@ import { runWorkerProcess } from './run-process';
 import { startSinkWorker } from './sink';
 
 runWorkerProcess('sink', { cassandra: true }, ({ config, counters, clients }) =>
-  startSinkWorker({ config, counters, temporal: clients.temporal, kafka: clients.kafka, cassandra: clients.cassandra! }),
+  startSinkWorker({ config, counters, temporal: clients.temporal, kafka: clients.kafka, cassandra: clients.cassandra!, whenKafkaUp: clients.whenKafkaUp }),
 );

@@ -13,7 +13,8 @@ import { pollConsumerLag } from '../metrics/poll-consumer-lag';
 import type { TemporalClients } from '../pipeline/clients';
 import { BatchHandoff } from '../sink/batch-handoff';
 import { startBatchConsumer, type BatchConsumerDeps, type RunningBatchConsumer } from '../sink/consume-batches';
-import { runWorker, workflowCode, type RunningWorker } from './run-worker';
+import { OutageLog } from '../pipeline/wait-for-server';
+import { runWorker, untilAborted, workflowCode, type RunningWorker } from './run-worker';
 
 export interface SinkWorkerDeps {
   config: PipelineConfig;
@@ -21,6 +22,11 @@ export interface SinkWorkerDeps {
   kafka: Kafka;
   cassandra: CassandraClient;
   counters: PipelineCounters;
+  /** Connects once Kafka answers (PipelineClients.whenKafkaUp). */
+  whenKafkaUp?: BatchConsumerDeps['whenKafkaUp'];
+  /** Tests only: a fault thrown in the consumers' batch handler (BatchConsumerDeps.injectFault). */
+  injectFault?: BatchConsumerDeps['injectFault'];
+  log?: (line: string) => void;
 }
 
 /**
@@ -86,7 +92,12 @@ export async function startSinkWorker(deps: SinkWorkerDeps): Promise<RunningWork
     config,
     handoff,
     holderTaskQueue,
+    ...(deps.whenKafkaUp ? { whenKafkaUp: deps.whenKafkaUp } : {}),
+    ...(deps.injectFault ? { injectFault: deps.injectFault } : {}),
+    log: deps.log ?? ((line) => console.log(line)),
+    kafkaOutage: new OutageLog({ name: 'Kafka', address: config.kafka.brokers.join(',') }, deps.log ?? ((line) => console.log(line))),
     events: {
+      consumerRestarted: () => (counters.sinkConsumerRestarts += 1),
       deadLettered: (count) => (counters.deadLettered += count),
       batchTarget: (records) => (counters.batchTarget = records),
       batchWritten: (rows, superseded) => {
@@ -109,12 +120,15 @@ export async function startSinkWorker(deps: SinkWorkerDeps): Promise<RunningWork
   }
   const stopLagPolling = pollConsumerLag(deps.kafka, config.kafka, counters);
   return {
-    done: Promise.all([sharedRunning.done, holderRunning.done]).then(() => undefined),
-    async stop() {
-      await stopLagPolling();
+    // A consumer that keeps crashing ends the process too: alive and consuming nothing is not an option.
+    done: Promise.race([Promise.all([sharedRunning.done, holderRunning.done]).then(() => undefined), ...consumers.map((consumer) => consumer.failed)]),
+    async stop(abandon?: AbortSignal) {
+      await (abandon ? Promise.race([stopLagPolling(), untilAborted(abandon)]) : stopLagPolling());
       // Drain the Kafka side first: its in-flight batches need the workers to finish.
-      await Promise.all(consumers.map((consumer) => consumer.stop()));
-      await Promise.all([sharedRunning.stop(), holderRunning.stop()]);
+      await Promise.all(consumers.map((consumer) => consumer.stop(abandon)));
+      await Promise.all([sharedRunning.stop(abandon), holderRunning.stop(abandon)]);
     },
+    uncommitted: () =>
+      consumers.flatMap((consumer) => consumer.uncommitted()).map((b) => `${b.topic} partition ${b.partition} offsets ${b.firstOffset}-${b.lastOffset}`),
   };
 }
