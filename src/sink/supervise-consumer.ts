@@ -18,6 +18,13 @@ export interface ConsumerSupervision {
 /** Errors kafkajs raises when the brokers are away, as opposed to a bug or a bad record. */
 const KAFKA_AWAY = /KafkaJSConnection|KafkaJSNumberOfRetriesExceeded|KafkaJSBrokerNotFound|KafkaJSNoBrokerAvailable|KafkaJSRequestTimeout|KafkaJSGroupCoordinatorNotFound|KafkaJSConnectionClosed/;
 
+/** The error kafkajs wrapped (a KafkaJSNonRetriableError around the handler's TypeError), as a line. */
+function describeCrash(error: Error): string {
+  let root = error as Error & { cause?: unknown };
+  for (let depth = 0; root.cause instanceof Error && depth < 4; depth++) root = root.cause as typeof root;
+  return `${root.name}: ${root.message.split('\n')[0]}`;
+}
+
 function isKafkaAway(error: unknown): boolean {
   for (let e = error as { name?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
     if (KAFKA_AWAY.test(e.name ?? '')) return true;
@@ -65,10 +72,10 @@ export function superviseConsumer(
       while (crashes.length > 0 && crashes[0]! < now - options.limit.windowMs) crashes.shift();
       if (crashes.length > options.limit.restarts) {
         stopped = true;
-        fail(new Error(`the sink's Kafka consumer crashed ${crashes.length} times within ${options.limit.windowMs / 1000} s (SINK_CONSUMER_RESTART_LIMIT ${options.limit.restarts}); last: ${error.name}: ${error.message.split('\n')[0]}`));
+        fail(new Error(`the sink's Kafka consumer crashed ${crashes.length} times within ${options.limit.windowMs / 1000} s (SINK_CONSUMER_RESTART_LIMIT ${options.limit.restarts}); last: ${describeCrash(error)}`));
         return;
       }
-      options.log(`sink consumer crashed (${error.name}: ${error.message.split('\n')[0]}); restarting it (${crashes.length} of ${options.limit.restarts} allowed in ${options.limit.windowMs / 1000} s)`);
+      options.log(`sink consumer crashed (${describeCrash(error)}); restarting it (${crashes.length} of ${options.limit.restarts} allowed in ${options.limit.windowMs / 1000} s)`);
     }
     if (!restarting) void restartWithBackoff();
   });

@@ -12,7 +12,7 @@ import { startSourceServer } from '../../src/dev/fake-source/server';
 import { createKafka } from '../../src/kafka/client';
 import { startIngestWorker } from '../../src/workers/ingest';
 import type { RunningWorker } from '../../src/workers/run-worker';
-import { startSinkWorker } from '../../src/workers/sink';
+import { startSinkWorker, type SinkWorkerDeps } from '../../src/workers/sink';
 import { stackAddresses, uniqueName } from './stack-addresses';
 
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -108,18 +108,23 @@ export class IsolatedPipeline {
   }
 
   async startWorkers(): Promise<void> {
+    await this.startIngest();
+    await this.startSink(this.counters);
+  }
+
+  /** The ingest worker alone, on the harness's clients. */
+  async startIngest(): Promise<void> {
     const source = createSourceClient({ baseUrl: this.config.source.url!, timeoutMs: this.config.source.timeoutMs, maxResponseBytes: this.config.source.maxResponseBytes });
     this.ingest = await startIngestWorker({ config: this.config, temporal: this.temporalClients!, kafka: this.kafka, source, counters: this.counters });
-    await this.startSink(this.counters);
   }
 
   /**
    * One more sink worker in the same group, with counters of its own and a Temporal connection of its
    * own, as a sink process on another machine has (a connection takes one worker per task queue).
    */
-  async startSink(counters = new PipelineCounters()): Promise<{ worker: RunningWorker; counters: PipelineCounters }> {
+  async startSink(counters = new PipelineCounters(), extra: Pick<SinkWorkerDeps, 'injectFault' | 'log'> = {}): Promise<{ worker: RunningWorker; counters: PipelineCounters }> {
     const temporal = await connectTemporal(this.config.temporal);
-    const running = await startSinkWorker({ config: this.config, temporal, kafka: this.kafka, cassandra: this.cassandra, counters });
+    const running = await startSinkWorker({ config: this.config, temporal, kafka: this.kafka, cassandra: this.cassandra, counters, ...extra });
     const worker: RunningWorker = {
       done: running.done,
       async stop() {
