@@ -91,6 +91,12 @@ export class WorkerProcess {
     return this.exit!.code;
   }
 
+  /** Sends a signal and returns at once (a Ctrl-C whose outcome the test waits for itself). */
+  signal(signal: NodeJS.Signals): void {
+    this.killedByTest = true;
+    this.child.kill(signal);
+  }
+
   /** True when the process ended without the test stopping or killing it. */
   get crashed(): boolean {
     return this.exit !== undefined && !this.killedByTest;

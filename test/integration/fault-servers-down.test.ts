@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Client as CassandraClient } from 'cassandra-driver';
+import { loadPipelineConfig } from '../../src/config/pipeline-config';
+import { createCassandraClient } from '../../src/cassandra/client';
+import { startSourceServer, type SourceServer } from '../../src/dev/fake-source/server';
+import { stackStopService, stackUp } from '../../src/dev/stack/stack';
+import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
+import { checkInvariant, expectInvariant } from '../support/invariant';
+import { settle } from '../support/faults';
+import { outageStackAddresses, outageStackSettings, removeOutageStack } from '../support/outage-stack';
+import { uniqueName } from '../support/stack-addresses';
+import { WorkerProcess } from '../support/worker-process';
+
+const GRACE_S = 10;
+
+function writeFigures(name: string, figures: Record<string, unknown>): void {
+  const file = path.resolve(__dirname, '..', '..', 'test-artifacts', 'reliability', `${name}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify({ fault: name, at: new Date().toISOString(), ...figures }, null, 2)}\n`);
+}
+
+/**
+ * Servers down when the processes start, and down while they stop: on a Temporal, Kafka and Cassandra
+ * of the test's own (test/support/outage-stack.ts), since these tests start processes before the
+ * servers and kill servers.
+ */
+describe('fault: servers down at start and during a stop', () => {
+  const settings = outageStackSettings();
+  const addresses = outageStackAddresses(settings);
+  const quiet = () => undefined;
+  const processes: WorkerProcess[] = [];
+  let source: SourceServer | undefined;
+  let cassandra: CassandraClient | undefined;
+  let pipeline: IsolatedPipeline | undefined;
+
+  beforeAll(async () => {
+    await stackUp(settings, quiet, { only: ['temporal'] });
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const p of processes) await p.stop(5000).catch(() => undefined);
+    await cassandra?.shutdown().catch(() => undefined);
+    await pipeline?.close().catch(() => undefined);
+    await source?.close().catch(() => undefined);
+    await removeOutageStack(settings);
+  }, 300_000);
+
+  it('1. with Cassandra and Kafka down, the sink worker, the ingest worker and npm start wait quietly, then run once the servers answer', async () => {
+    source = await startSourceServer({ host: '127.0.0.1', port: 0 });
+    const name = uniqueName('o');
+    const env = {
+      ...addresses,
+      KAFKA_TOPIC: `${name}.random_names`,
+      KAFKA_TOPIC_PARTITIONS: '3',
+      KAFKA_CONSUMER_GROUP: `${name}-sink`,
+      CASSANDRA_KEYSPACE: name,
+      INGEST_TASK_QUEUE: `${name}-ingest`,
+      SINK_TASK_QUEUE: `${name}-sink`,
+      SCHEDULE_ID: `${name}-schedule`,
+      SCHEDULE_INTERVAL: '1s',
+      USERS_PER_SLOT: '5',
+      BATCH_MAX_WAIT: '100ms',
+      AUDIT_INTERVAL: '0',
+      SOURCE_URL: source.url,
+      SHUTDOWN_GRACE: `${GRACE_S}s`,
+    };
+    const started = Date.now();
+    for (const kind of ['sink', 'ingest', 'npm start'] as const) processes.push(await WorkerProcess.spawn(kind, env));
+    await sleep(30_000);
+    const kafkaAt = addresses.KAFKA_BROKERS!;
+    const cassandraAt = addresses.CASSANDRA_CONTACT_POINTS!;
+    const after30s = processes.map((p) => ({ kind: p.kind, exit: p.exit, lines: p.lines.length }));
+    for (const p of processes) {
+      expect({ kind: p.kind, exit: p.exit, tooManyLines: p.lines.length > 20 ? p.lines : [] }).toEqual({ kind: p.kind, exit: undefined, tooManyLines: [] });
+      expect(p.lines).toContain(`waiting for Kafka at ${kafkaAt}: ECONNREFUSED (retrying every 0.5-15 s)`);
+      if (p.kind !== 'ingest') expect(p.lines).toContain(`waiting for Cassandra at ${cassandraAt}: ECONNREFUSED (retrying every 0.5-15 s)`);
+    }
+
+    await stackUp(settings, quiet, { only: ['kafka', 'cassandra'] });
+    const serversUp = Date.now();
+    cassandra = createCassandraClient(loadPipelineConfig(env).cassandra);
+    await cassandra.connect();
+    const rowsAt = await waitFor('rows in Cassandra', async () => {
+      const result = await cassandra!.execute(`SELECT count(*) FROM ${name}.random_names`);
+      return Number(result.first().get(0)) > 0 && Date.now();
+    }, 30_000, 500);
+    const ready = { sink: 'sink worker running', ingest: 'ingest worker running', 'npm start': 'Ctrl-C to stop' } as const;
+    const running = () => processes.filter((p) => p.lines.some((line) => line.includes(ready[p.kind]))).map((p) => p.kind);
+    const allRunningAt = await waitFor('every process running', async () => running().length === processes.length && Date.now(), Math.max(1000, serversUp + 30_000 - Date.now()), 250)
+      .catch(() => undefined);
+    expect({ running: running(), lines: allRunningAt ? [] : processes.map((p) => p.lines.slice(-4)) }).toEqual({ running: processes.map((p) => p.kind), lines: [] });
+    for (const p of processes) {
+      expect({ kind: p.kind, exit: p.exit }).toEqual({ kind: p.kind, exit: undefined });
+      expect(p.lines.some((line) => line.startsWith(`Kafka at ${kafkaAt} is back (down `))).toBe(true);
+    }
+    writeFigures('servers-down-at-start', {
+      waitedBeforeServersMs: serversUp - started,
+      firstRowAfterServersUpMs: rowsAt - serversUp,
+      allRunningAfterServersUpMs: allRunningAt! - serversUp,
+      after30s,
+      lines: Object.fromEntries(processes.map((p) => [p.kind, p.lines])),
+    });
+    // A stop with every server up drains and exits 0.
+    for (const p of processes.splice(0)) expect({ kind: p.kind, exit: await p.stop(GRACE_S * 1000 + 10_000) }).toEqual({ kind: p.kind, exit: 0 });
+  }, 300_000);
+
+  it('3. Ctrl-C during a Cassandra outage exits within SHUTDOWN_GRACE + 5 s, a second Ctrl-C within 2 s; with Cassandra back, nothing is lost', async () => {
+    pipeline = await IsolatedPipeline.create({ ...addresses, SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '20', BATCH_MAX_RECORDS: '50', BATCH_MAX_WAIT: '100ms' });
+    await pipeline.prepare();
+    const env = { ...pipeline.workerEnv(), SINK_CONSUMERS: '1', SHUTDOWN_GRACE: `${GRACE_S}s` };
+    const ingest = await WorkerProcess.start('ingest', env);
+    const first = await WorkerProcess.start('sink', env);
+    const second = await WorkerProcess.start('sink', env);
+    processes.push(ingest, first, second);
+    await pipeline.schedule().unpause('started by the test');
+    await waitFor('rows before the outage', async () => (await pipeline!.cassandraIds()).length >= 40, 60_000, 300);
+
+    await stackStopService(settings, 'cassandra', { kill: true });
+    await sleep(6000); // batches of both sink workers are now waiting for their writes
+
+    let at = Date.now();
+    const firstExit = await first.stop((GRACE_S + 20) * 1000, 'SIGINT');
+    const firstStopMs = Date.now() - at;
+    expect(firstExit).toBe(0);
+    expect(firstStopMs).toBeLessThan((GRACE_S + 5) * 1000);
+    const left = first.lines.find((line) => line.startsWith('sink worker stopped: '));
+    expect(left).toMatch(new RegExp(`^sink worker stopped: after SHUTDOWN_GRACE \\(${GRACE_S} s\\), left [1-9]\\d* batch\\(es\\) uncommitted: .*partition \\d+ offsets \\d+-\\d+`));
+
+    second.signal('SIGINT');
+    await sleep(1000);
+    at = Date.now();
+    second.signal('SIGINT');
+    const secondExit = await second.waitForExit(10_000);
+    const secondStopMs = Date.now() - at;
+    expect(secondStopMs).toBeLessThan(2000);
+    expect(secondExit.code).toBe(130);
+    expect(second.lines.some((line) => line.startsWith('SIGINT again: exiting now'))).toBe(true);
+
+    const restartAt = Date.now();
+    await stackUp(settings, quiet, { only: ['cassandra'] });
+    const cassandraDownMs = Date.now() - restartAt;
+    processes.push(await WorkerProcess.start('sink', env));
+    const slots = await settle(pipeline);
+    expect(ingest.crashed).toBe(false);
+    expectInvariant('ctrl-c-during-cassandra-outage', await checkInvariant(pipeline), { slots, firstStopMs, left, secondStopMs, cassandraRestartMs: cassandraDownMs });
+  }, 400_000);
+});
