@@ -10,9 +10,12 @@ import { checkInvariant, expectInvariant } from '../support/invariant';
 import { settle } from '../support/faults';
 import { outageStackAddresses, outageStackSettings, removeOutageStack } from '../support/outage-stack';
 import { uniqueName } from '../support/stack-addresses';
+import { runPipeline } from '../support/run-command';
 import { WorkerProcess } from '../support/worker-process';
 
 const GRACE_S = 10;
+/** How long each server stays down under load: shorter than a deployment's outages, to keep the suite's time. */
+const OUTAGE_S = 25;
 
 function writeFigures(name: string, figures: Record<string, unknown>): void {
   const file = path.resolve(__dirname, '..', '..', 'test-artifacts', 'reliability', `${name}.json`);
@@ -106,6 +109,7 @@ describe('fault: servers down at start and during a stop', () => {
   }, 300_000);
 
   it('3. Ctrl-C during a Cassandra outage exits within SHUTDOWN_GRACE + 5 s, a second Ctrl-C within 2 s; with Cassandra back, nothing is lost', async () => {
+    await stackUp(settings, quiet); // up since test 1; started here when run alone
     pipeline = await IsolatedPipeline.create({ ...addresses, SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '20', BATCH_MAX_RECORDS: '50', BATCH_MAX_WAIT: '100ms' });
     await pipeline.prepare();
     const env = { ...pipeline.workerEnv(), SINK_CONSUMERS: '1', SHUTDOWN_GRACE: `${GRACE_S}s` };
@@ -144,5 +148,39 @@ describe('fault: servers down at start and during a stop', () => {
     const slots = await settle(pipeline);
     expect(ingest.crashed).toBe(false);
     expectInvariant('ctrl-c-during-cassandra-outage', await checkInvariant(pipeline), { slots, firstStopMs, left, secondStopMs, cassandraRestartMs: cassandraDownMs });
+    for (const p of processes.splice(0)) await p.stop(GRACE_S * 1000 + 10_000);
   }, 400_000);
+
+  it(`2. under load, Cassandra killed, then the Kafka broker killed, then the Temporal server stopped, ${OUTAGE_S} s each: every process stays up, and the audit of the run is clean`, async () => {
+    await stackUp(settings, quiet); // up since test 1; started here when run alone
+    await pipeline?.close();
+    pipeline = await IsolatedPipeline.create({ ...addresses, SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '20', BATCH_MAX_RECORDS: '50', BATCH_MAX_WAIT: '100ms' });
+    await pipeline.prepare();
+    const env = { ...pipeline.workerEnv(), SHUTDOWN_GRACE: `${GRACE_S}s` };
+    for (const kind of ['ingest', 'sink', 'npm start'] as const) processes.push(await WorkerProcess.start(kind, env));
+    await pipeline.schedule().unpause('started by the test');
+    const firstSlot = new Date();
+    await waitFor('rows before the outages', async () => (await pipeline!.cassandraIds()).length >= 40, 60_000, 300);
+
+    const outages: Record<string, unknown>[] = [];
+    for (const [service, kill] of [['cassandra', true], ['kafka', true], ['temporal', false]] as const) {
+      const rowsBefore = (await pipeline.cassandraIds().catch(() => [])).length;
+      const stoppedAt = Date.now();
+      await stackStopService(settings, service, { kill });
+      await sleep(OUTAGE_S * 1000);
+      await stackUp(settings, quiet, { only: [service] });
+      const downMs = Date.now() - stoppedAt;
+      const rowsAfter = await waitFor(`rows after the ${service} outage`, async () => {
+        const rows = (await pipeline!.cassandraIds()).length;
+        return rows > rowsBefore && rows;
+      }, 60_000, 500);
+      outages.push({ service, kill, downMs, rowsBefore, rowsAfter, resumedAfterMs: Date.now() - stoppedAt - downMs });
+      for (const p of processes) expect({ kind: p.kind, crashed: p.crashed, last: p.crashed ? p.lines.slice(-5) : [] }).toEqual({ kind: p.kind, crashed: false, last: [] });
+    }
+    const slots = await settle(pipeline, 240_000);
+    expectInvariant('servers-killed-under-load', await checkInvariant(pipeline), { slots, outages, lines: Object.fromEntries(processes.map((p) => [p.kind, p.lines.length])) });
+    const audit = await runPipeline(['audit', '--from', firstSlot.toISOString(), '--to', new Date().toISOString(), '--settle', '1s'], pipeline.commandEnv());
+    expect({ code: audit.code, stdout: audit.stdout }).toEqual({ code: 0, stdout: expect.stringMatching(/ 0 mismatched; .* 0 missing$/m) });
+    for (const p of processes.splice(0)) expect({ kind: p.kind, exit: await p.stop(GRACE_S * 1000 + 10_000) }).toEqual({ kind: p.kind, exit: 0 });
+  }, 600_000);
 });
