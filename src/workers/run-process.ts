@@ -38,7 +38,7 @@ export function runWorkerProcess(name: string, needs: { cassandra: boolean }, st
           log(`${signal}: ${name} worker stopped before it started`);
           return;
         }
-        log(`${signal}: ${name} worker taking no new work; waiting up to ${graceMs / 1000} s for the work in flight (again to exit now)…`);
+        log(`${signal}: ${name} worker finishing in-flight work, at most ${graceMs / 1000} s (SHUTDOWN_GRACE; again to exit now)…`);
         await running.stop(abandon);
         if (running.uncommitted) log(`${name} worker stopped: ${uncommittedLine(running.uncommitted(), graceMs)}`);
         await Promise.race([clients?.close(), untilAborted(abandon)]);
