@@ -131,7 +131,7 @@ function showStatus(counters: PipelineCounters, notes: StatusNotes): () => void 
   const interactive = process.stdout.isTTY === true;
   const render = () =>
     [
-      `slots ${counters.slotsRun} · fetched ${counters.usersFetched} · published ${counters.usersPublished} · written ${counters.rowsWritten} (${counters.batchesWritten} batches) · DLQ ${counters.deadLettered} · lag ${counters.consumerLag ?? '?'}`,
+      `slots ${counters.slotsRun} · fetched ${counters.usersFetched} · published ${counters.usersPublished} · written ${counters.rowsWritten} (${counters.batchesWritten} batches) · DLQ ${counters.deadLettered} · rejected ${counters.sourceRejected} · lag ${counters.consumerLag ?? '?'}`,
       ...(notes.catchUp ? [notes.catchUp] : []),
       ...(notes.skipped ? [notes.skipped] : []),
     ].join(' · ');
