@@ -7,7 +7,8 @@ import { parseCommandArgs, parseDurationOption, parseTimeOption, UsageError } fr
 export const AUDIT_HELP = `usage: pipeline audit --from TIME --to TIME [--settle 1m] [--json]
 
 Reconciles every slot of the schedule whose slot time lies in [--from, --to] (ISO 8601, or now, now-1h):
-the users each slot's workflow fetched against the rows in Cassandra and the dead letters in the DLQ.
+the users each slot's workflow fetched against the rows in Cassandra, the dead letters in the DLQ and the
+source users it rejected (quarantined on the DLQ): fetched = written + dead-lettered + rejected.
 Prints one line per slot that does not reconcile (users missing, fewer published than fetched, a run
 that never completed) and a summary. Slots closed less than --settle ago are left as pending.
 
@@ -50,7 +51,7 @@ export async function auditCommand(context: CommandContext, args: string[]): Pro
     console.log(
       `audit ${formatTime(from)} .. ${formatTime(to)}: ${report.slots} slot(s), ${report.reconciled} reconciled, ${report.mismatched.length} mismatched` +
         `${report.pending ? `, ${report.pending} pending` : ''}${report.unaudited ? `, ${report.unaudited} not auditable` : ''}; ` +
-        `users: ${u.fetched} fetched, ${u.rows} in Cassandra, ${u.deadLettered} dead-lettered, ${u.missing} missing`,
+        `users: ${u.fetched} fetched, ${u.rows} in Cassandra, ${u.deadLettered} dead-lettered, ${u.rejected} rejected, ${u.missing} missing`,
     );
   }
   return report.mismatched.length > 0 ? 1 : 0;
