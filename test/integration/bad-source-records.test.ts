@@ -1,9 +1,12 @@
+import fs from 'node:fs';
 import { auditSlots } from '../../src/audit/audit-slots';
 import { readDeadLetters, type DeadLetter } from '../../src/kafka/dead-letter-queue';
 import { REJECT_HEADER } from '../../src/kafka/dead-letter';
 import type { IngestSlotResult } from '../../src/workflows/ingest-slot';
 import { startHostileSource } from '../support/hostile-source';
 import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
+import { runPipeline } from '../support/run-command';
+import { renderPrometheus } from '../../src/metrics/prometheus';
 
 const RUN_MS = 80_000;
 const USERS_PER_SLOT = 50;
@@ -35,17 +38,36 @@ describe('bad source records and a flaky upstream', () => {
   }, RUN_MS + 240_000);
 
   afterAll(async () => {
+    // The run's figures, for docs/RELIABILITY.md.
+    const hiccups = source?.hiccups ?? [];
+    fs.mkdirSync('test-artifacts', { recursive: true });
+    fs.writeFileSync('test-artifacts/bad-source-records.json', JSON.stringify({
+      slots: slots.length,
+      completed: slots.filter((s) => s.status === 'COMPLETED').length,
+      users: slots.reduce((sum, s) => sum + (s.result?.fetched ?? 0), 0),
+      published: slots.reduce((sum, s) => sum + (s.result?.published ?? 0), 0),
+      rejected: slots.reduce((sum, s) => sum + (s.result?.rejected ?? 0), 0),
+      quarantined: letters.filter((l) => l.kind === 'source-reject').length,
+      hiccups: Object.fromEntries(['503', 'truncated', 'silence'].map((kind) => [kind, hiccups.filter((h) => h.hiccup === kind).length])),
+      slotSeconds: slotSeconds,
+    }, null, 2));
     await pipeline?.close();
     await source?.close();
   }, 120_000);
 
+  let slotSeconds: { median: number; max: number } | undefined;
+
   async function slotRuns() {
     const runs: typeof slots = [];
+    const durations: number[] = [];
     for await (const execution of pipeline.temporal.workflow.list({ query: `WorkflowType = 'ingestSlot' AND TaskQueue = '${pipeline.config.temporal.ingestTaskQueue}'` })) {
       const handle = pipeline.temporal.workflow.getHandle(execution.workflowId, execution.runId);
       const result = execution.status.name === 'COMPLETED' ? ((await handle.result()) as IngestSlotResult) : undefined;
       runs.push({ workflowId: execution.workflowId, runId: execution.runId, status: execution.status.name, ...(result ? { result } : {}) });
+      if (execution.closeTime) durations.push((execution.closeTime.getTime() - execution.startTime.getTime()) / 1000);
     }
+    durations.sort((a, b) => a - b);
+    slotSeconds = { median: durations[Math.floor(durations.length / 2)] ?? 0, max: durations[durations.length - 1] ?? 0 };
     return runs;
   }
 
@@ -90,6 +112,21 @@ describe('bad source records and a flaky upstream', () => {
       expect(slot.result!.published).toBe(USERS_PER_SLOT - 1);
     }
     expect(pipeline.counters.sourceRejected).toBe(malformed.length);
+  });
+
+  it('shows the rejects where dead letters show: dlq list, status, the metric', async () => {
+    const rejected = letters.filter((l) => l.kind === 'source-reject').length;
+    const list = await runPipeline(['dlq', 'list', '--limit', '1000', '--json'], pipeline.commandEnv());
+    expect(list.code).toBe(0);
+    const listed = JSON.parse(list.stdout) as { kind: string; reason: string; source: string }[];
+    expect(listed.filter((l) => l.kind === 'source-reject')).toHaveLength(rejected);
+    expect(listed.find((l) => l.kind === 'source-reject')!.source).toMatch(/^source slot \S+ page 1 #\d+$/);
+    const human = await runPipeline(['dlq', 'list'], pipeline.commandEnv());
+    expect(human.stdout).toContain('source reject');
+    expect(human.stdout).toContain(`${rejected} of them source rejects`);
+    const status = await runPipeline(['status', '--json'], pipeline.commandEnv());
+    expect(JSON.parse(status.stdout).deadLetters.value.pending).toEqual({ sink: 0, sourceRejects: rejected });
+    expect(renderPrometheus(pipeline.counters, { topic: pipeline.config.kafka.topic })).toMatch(new RegExp(`^pipeline_source_rejected_total ${rejected}$`, "m"));
   });
 
   it('never trips the source health gate on hiccups', async () => {
