@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { exitWhenDrained } from '../../logging/exit-when-drained';
 import { ConfigError } from '../../config/parse-env';
 import { PrerequisiteError } from './provision';
 import { loadStackSettings } from './settings';
@@ -109,7 +110,7 @@ async function showLogs(settings: ReturnType<typeof loadStackSettings>, args: st
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitWhenDrained(code),
   (error: unknown) => {
     if (error instanceof AggregateStackError) {
       for (const e of error.errors) console.error(`error: ${e.message}`);
@@ -121,6 +122,6 @@ main(process.argv.slice(2)).then(
     } else {
       console.error(error);
     }
-    process.exit(1);
+    exitWhenDrained(1);
   },
 );
