@@ -9,7 +9,7 @@ import { runCommand, runThroughPipeAndIntoFile, type CommandResult } from '../su
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const MIB = 1024 * 1024;
-const pipeline_ = (args: string[]) => [path.join(ROOT, 'bin', 'pipeline.js'), ...args];
+const pipelineCommand = (args: string[]) => [path.join(ROOT, 'bin', 'pipeline.js'), ...args];
 
 /** The same command through a pipe and into a file: the pipe gets every byte, more than a pipe's buffer holds many times over. */
 function expectWholeOutput({ piped, intoFile }: { piped: CommandResult; intoFile: CommandResult }, code: number): string {
@@ -48,7 +48,7 @@ describe('CLI output over 1 MiB through a pipe is the whole output', () => {
     await producer.send({ topic: pipeline.config.kafka.dlqTopic, acks: -1, messages: [letter(1)] });
     await producer.send({ topic: pipeline.config.kafka.dlqTopic, acks: -1, messages: [letter(2)] });
     await producer.disconnect();
-    const out = expectWholeOutput(await runThroughPipeAndIntoFile(process.execPath, pipeline_(['dlq', 'list', '--json']), env), 0);
+    const out = expectWholeOutput(await runThroughPipeAndIntoFile(process.execPath, pipelineCommand(['dlq', 'list', '--json']), env), 0);
     expect((JSON.parse(out) as { key: string; value: string }[]).map((l) => [l.key, l.value.length])).toEqual([['big-1', big(1).length], ['big-2', big(2).length]]);
   });
 
@@ -65,7 +65,7 @@ describe('CLI output over 1 MiB through a pipe is the whole output', () => {
       });
     }
     await sleep(1500); // past --settle
-    const out = expectWholeOutput(await runThroughPipeAndIntoFile(process.execPath, pipeline_(['audit', '--from', slots[0]!, '--to', slots[2]!, '--settle', '1s', '--json']), env), 1);
+    const out = expectWholeOutput(await runThroughPipeAndIntoFile(process.execPath, pipelineCommand(['audit', '--from', slots[0]!, '--to', slots[2]!, '--settle', '1s', '--json']), env), 1);
     const report = JSON.parse(out) as { slots: number; mismatched: { missing: string[] }[] };
     expect(report.slots).toBe(3);
     expect(report.mismatched.map((m) => m.missing.length)).toEqual([5000, 5000, 5000]);
