@@ -1,8 +1,8 @@
-import type { IHeaders, Kafka } from 'kafkajs';
+import type { IHeaders, Kafka, Producer } from 'kafkajs';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { toRecordOrReason } from '../record/source-reject';
 import { parseUserRecord } from '../record/user-record';
-import { createProducer } from './client';
+import { createProducer, sendAcknowledged } from './client';
 import { DLQ_HEADER, REJECT_HEADER, SOURCE_REJECT_KIND } from './dead-letter';
 
 export interface DeadLetter {
@@ -148,9 +148,11 @@ export interface ReplayReport {
 /**
  * Re-validates every pending dead letter: valid ones go back to the data topic (original key, value and
  * pipeline headers), the rest are re-appended to the DLQ with today's reason. Only after both sends are
- * acknowledged is the replay group's offset moved past them, so a crash mid-replay loses nothing.
+ * acknowledged for every letter is the replay group's offset moved past them, so a crash or a send that
+ * dropped a record mid-replay loses nothing: the next replay sends them again. `producer` (from
+ * createProducer) is the replay's own by default, connected and disconnected here either way.
  */
-export async function replayDeadLetters(kafka: Kafka, config: PipelineConfig['kafka'], now = new Date()): Promise<ReplayReport> {
+export async function replayDeadLetters(kafka: Kafka, config: PipelineConfig['kafka'], now = new Date(), producer: Producer = createProducer(kafka)): Promise<ReplayReport> {
   const { letters, range } = await readDeadLetters(kafka, config);
   const report: ReplayReport = { replayed: [], stillDead: [] };
   if (letters.length === 0) return report;
@@ -159,19 +161,18 @@ export async function replayDeadLetters(kafka: Kafka, config: PipelineConfig['ka
     if ('reason' in outcome) report.stillDead.push({ letter, reason: outcome.reason });
     else report.replayed.push({ ...letter, replay: outcome });
   }
-  const producer = createProducer(kafka);
   await producer.connect();
   try {
     const original = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([k]) => !k.startsWith('dlq-')));
     if (report.replayed.length > 0) {
-      await producer.send({
+      await sendAcknowledged(producer, {
         topic: config.topic,
         acks: -1,
         messages: report.replayed.map((l) => ({ key: l.replay.key, value: l.replay.value, headers: { ...original(l.headers), 'dlq-replayed-at': now.toISOString() } })),
       });
     }
     if (report.stillDead.length > 0) {
-      await producer.send({
+      await sendAcknowledged(producer, {
         topic: config.dlqTopic,
         acks: -1,
         messages: report.stillDead.map(({ letter, reason }) => ({

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineConfig } from '../config/pipeline-config';
 import type { SinkBatch, SinkBatchResult } from '../contracts/sink';
 import { writeBatch } from '../workflows/write-batch';
-import { createProducer } from '../kafka/client';
+import { createProducer, sendAcknowledged } from '../kafka/client';
 import { toDeadLetter } from '../kafka/dead-letter';
 import { rejoinOnMembershipLost } from '../kafka/membership-lost';
 import type { BatchHandoff } from './batch-handoff';
@@ -25,6 +25,8 @@ export interface BatchConsumerDeps {
   config: PipelineConfig;
   /** What the loop reports, for the process's metrics. */
   events?: SinkEvents;
+  /** The producer of dead letters, from createProducer (its own by default); the consumer disconnects it. */
+  dlqProducer?: Producer;
 }
 
 export interface SinkEvents {
@@ -72,7 +74,7 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
     sessionTimeout: 30_000,
     heartbeatInterval: 3000,
   });
-  const dlqProducer: Producer = createProducer(kafka);
+  const dlqProducer: Producer = deps.dlqProducer ?? createProducer(kafka);
   const admin = kafka.admin();
   await Promise.all([consumer.connect(), dlqProducer.connect(), admin.connect()]);
   // Per partition: the offset this process expects next, and the write time reached before it.
@@ -122,7 +124,8 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
         const range = { topic: batch.topic, partition: batch.partition, firstOffset, lastOffset, digest: cut.digest, writeTimeBefore: writeTime };
         writeTime = cut.writeTimeAfter;
         if (cut.dead.length > 0) {
-          await dlqProducer.send({
+          // Acknowledged for every letter, or the batch fails uncommitted and its letters go again.
+          await sendAcknowledged(dlqProducer, {
             topic: config.kafka.dlqTopic,
             acks: -1,
             messages: cut.dead.map(({ message, reason }) =>
