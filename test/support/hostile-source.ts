@@ -72,7 +72,8 @@ export async function startHostileSource(options: { malformedEvery: number; hicc
     });
     const body = JSON.stringify({ results: users, info: { seed, results: users.length, page, version: '1.4' } });
 
-    const hiccup: Hiccup | undefined = attempt === 1 && (h >>> 4) % options.hiccupEvery === 0 ? (['503', 'truncated', 'silence'] as const)[(h >>> 12) % 3] : undefined;
+    // Which pages hiccup is up to the hash; their kinds take turns, so every kind shows up.
+    const hiccup: Hiccup | undefined = attempt === 1 && (h >>> 4) % options.hiccupEvery === 0 ? (['503', 'truncated', 'silence'] as const)[hiccups.length % 3] : undefined;
     if (hiccup) hiccups.push({ seed, page, hiccup });
     switch (hiccup) {
       case '503':
