@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import { auditSlots } from '../../src/audit/audit-slots';
 import { readDeadLetters, type DeadLetter } from '../../src/kafka/dead-letter-queue';
-import { REJECT_HEADER } from '../../src/kafka/dead-letter';
+import { REJECT_HEADER, toSourceRejectLetter } from '../../src/kafka/dead-letter';
+import { createProducer, sendAcknowledged } from '../../src/kafka/client';
+import { generateUsers } from '../../src/dev/fake-source/generator';
+import { toSourceReject } from '../../src/record/source-reject';
 import type { IngestSlotResult } from '../../src/workflows/ingest-slot';
 import { startHostileSource } from '../support/hostile-source';
 import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
@@ -160,5 +163,27 @@ describe('bad source records and a flaky upstream', () => {
     expect(forSlot.map((l) => l.value!.toString('utf8'))).toEqual([forSlot[0]!.value!.toString('utf8'), forSlot[0]!.value!.toString('utf8')]);
     const report = await auditSlots({ config: pipeline.config, temporal: pipeline.temporal, cassandra: pipeline.cassandra, kafka: pipeline.kafka }, { from, to: new Date(), settleMs: 0 });
     expect(report.mismatched).toEqual([]);
+  });
+
+  it('dlq replay sends a reject its user now passes back as its record, and keeps the others with their reason', async () => {
+    // A user an older, stricter release rejected: valid today, so a replay makes it a row.
+    const [user] = generateUsers({ seed: 'rejected-by-an-older-release', page: 1, results: 1 });
+    const slotTime = '2026-12-04T09:00:00.000Z';
+    const reject = toSourceReject(user, 0, 'location.postcode is 12345 (an older release wanted text)', { page: 1, sourceUrl: source.url, slotTime: new Date(slotTime), fetchedAt: new Date('2026-12-04T09:00:01Z') });
+    const producer = createProducer(pipeline.kafka);
+    await producer.connect();
+    await sendAcknowledged(producer, { topic: pipeline.config.kafka.dlqTopic, acks: -1, messages: [toSourceRejectLetter(reject, { workflowId: 'older', runId: 'r0', slotTime }, {}, new Date())] });
+    await producer.disconnect();
+    const stillInvalid = letters.filter((l) => l.kind === 'source-reject').length + 1; // the rerun's reject too
+    const replay = await runPipeline(['dlq', 'replay', '--json'], pipeline.commandEnv());
+    expect(replay.code).toBe(0);
+    const report = JSON.parse(replay.stdout) as { replayed: number; stillDead: { reason: string }[] };
+    expect(report.replayed).toBe(1);
+    expect(report.stillDead).toHaveLength(stillInvalid);
+    for (const dead of report.stillDead) expect(dead.reason).toMatch(/^(login\.uuid|name|location\.coordinates\.latitude|email) is /);
+    await waitFor('the replayed reject as a row', async () => {
+      const rows = await pipeline.cassandra.execute(`SELECT slot_time FROM ${pipeline.config.cassandra.keyspace}.${pipeline.config.cassandra.table} WHERE id = ?`, [user!.login.uuid], { prepare: true });
+      return rows.rows[0]?.get('slot_time')?.toISOString() === slotTime;
+    }, 60_000);
   });
 });
