@@ -8,7 +8,7 @@ import { openPipelineClients } from './pipeline/clients';
 import { preparePipeline } from './pipeline/prepare';
 import { describeStartupError } from './pipeline/startup-error';
 import { slotScheduleSettings } from './schedule/ensure-schedule';
-import { pauseOwnSchedule, resumeOwnSchedule } from './schedule/own-schedule';
+import { pauseOwnSchedule, resumeOwnSchedule } from './downtime/own-schedule';
 import { runSlots } from './schedule/run-slots';
 import { createSourceClient } from './source/client';
 import { startSourceServer } from './dev/fake-source/server';

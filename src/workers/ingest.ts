@@ -8,7 +8,7 @@ import type { PipelineConfig } from '../config/pipeline-config';
 import { createProducer } from '../kafka/client';
 import type { PipelineCounters } from '../metrics/pipeline-counters';
 import type { TemporalClients } from '../pipeline/clients';
-import { SourceHealthGate } from '../schedule/source-health-gate';
+import { SourceHealthGate } from '../source-health/source-health-gate';
 import type { SourceClient } from '../source/client';
 import { lastingFailureCause } from '../source/lasting-failure';
 import { runWorker, workflowCode, type RunningWorker } from './run-worker';

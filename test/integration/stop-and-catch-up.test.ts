@@ -1,5 +1,6 @@
 import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
-import { ownPauseTime, slotsBetween } from '../../src/schedule/catch-up';
+import { ownPauseTime } from '../../src/downtime/catch-up';
+import { slotsBetween } from '../../src/schedule/slot-times';
 import { slotWorkflowId } from '../../src/schedule/run-slots';
 import { settle } from '../support/faults';
 import { checkInvariant, expectInvariant } from '../support/invariant';

@@ -7,7 +7,8 @@ import { formatAgo, formatTime, table } from '../output';
 import { parseCommandArgs, parseDurationOption } from '../usage';
 import { waitingOn } from '../waiting';
 import { slotHealth, type SlotHealth } from '../../schedule/slot-health';
-import { describeSchedule, type ScheduleSummary } from './schedule';
+import { describeSchedule, type ScheduleSummary } from '../../schedule/describe-schedule';
+import { withSchedule } from '../schedule-not-found';
 
 export const STATUS_HELP = `usage: pipeline status [--watch] [--every DURATION] [--json]
 
@@ -86,7 +87,10 @@ export async function collectStatus(context: CommandContext): Promise<PipelineSt
   };
   const kafka = section('kafka', kafkaSections, `${config.kafka.brokers.join(',')} (KAFKA_BROKERS)`);
   const [schedule, kafkaResult, rows, pollers, slots, audit] = await Promise.all([
-    section('temporal', async () => describeSchedule(await context.temporal(), config.schedule.id)),
+    section('temporal', async () => {
+      const temporal = await context.temporal();
+      return withSchedule(config.schedule.id, () => describeSchedule(temporal, config.schedule.id));
+    }),
     kafka,
     section('cassandra', async () => countRows(await context.cassandra(), config.cassandra.keyspace, config.cassandra.table), `${config.cassandra.contactPoints.join(',')} (CASSANDRA_CONTACT_POINTS)`),
     section('temporal', async () => {
