@@ -12,10 +12,16 @@ async function main() {
   return runPipelineCli(process.argv.slice(2));
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+/** Exits once stdout and stderr have drained: a bare process.exit cuts off output still queued for a pipe. */
+function finish(code) {
+  try {
+    require('../dist/logging/exit-when-drained.js').exitWhenDrained(code);
+  } catch {
+    process.exitCode = code; // no build to exit with: Node exits by itself once the output is out
+  }
+}
+
+main().then(finish, (error) => {
+  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  finish(1);
+});

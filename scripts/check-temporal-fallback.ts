@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { exitWhenDrained } from '../src/logging/exit-when-drained';
 import { temporalBinary, temporalVersionOf, TEMPORAL_GO_FALLBACK } from '../src/dev/stack/services/temporal-binary';
 import { loadStackSettings } from '../src/dev/stack/settings';
 import { stackDown, stackUp } from '../src/dev/stack/stack';
@@ -41,7 +42,7 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (error: unknown) => {
+main().then((code) => exitWhenDrained(code), (error: unknown) => {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  exitWhenDrained(1);
 });

@@ -7,10 +7,10 @@ import { PipelineCounters } from './metrics/pipeline-counters';
 import { openPipelineClients, pipelineServers } from './pipeline/clients';
 import { preparePipeline } from './pipeline/prepare';
 import { describeStartupError } from './pipeline/startup-error';
-import { waitForServer } from './pipeline/wait-for-server';
+import { waitForServer } from './servers/wait-for-server';
 import { isTemporalUnavailable } from './temporal/unavailable';
 import { slotScheduleSettings } from './schedule/ensure-schedule';
-import { pauseOwnSchedule, resumeOwnSchedule } from './schedule/own-schedule';
+import { pauseOwnSchedule, resumeOwnSchedule } from './downtime/own-schedule';
 import { runSlots } from './schedule/run-slots';
 import { createSourceClient } from './source/client';
 import { startSourceServer } from './dev/fake-source/server';
@@ -173,7 +173,7 @@ function showStatus(counters: PipelineCounters, notes: StatusNotes): () => void 
   const interactive = process.stdout.isTTY === true;
   const render = () =>
     [
-      `slots ${counters.slotsRun} · fetched ${counters.usersFetched} · published ${counters.usersPublished} · written ${counters.rowsWritten} (${counters.batchesWritten} batches) · DLQ ${counters.deadLettered} · lag ${counters.consumerLag ?? '?'}`,
+      `slots ${counters.slotsRun} · fetched ${counters.usersFetched} · published ${counters.usersPublished} · written ${counters.rowsWritten} (${counters.batchesWritten} batches) · DLQ ${counters.deadLettered} · rejected ${counters.sourceRejected} · lag ${counters.consumerLag ?? '?'}`,
       ...(notes.catchUp ? [notes.catchUp] : []),
       ...(notes.skipped ? [notes.skipped] : []),
     ].join(' · ');

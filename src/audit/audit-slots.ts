@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
 import type { PipelineConfig } from '../config/pipeline-config';
-import { readDeadLetters } from '../kafka/dead-letter-queue';
+import { originKey, readDeadLetters } from '../kafka/dead-letter-queue';
 import { ingestSlot } from '../workflows/ingest-slot';
 import { reconcileSlot, type SlotRun, type SlotVerdict } from './reconcile-slot';
 
@@ -30,7 +30,7 @@ export interface AuditReport {
   unaudited: number;
   /** Slots that do not reconcile: missing users, short publishes, or runs that never completed. */
   mismatched: SlotVerdict[];
-  users: { fetched: number; rows: number; deadLettered: number; missing: number };
+  users: { fetched: number; rows: number; deadLettered: number; rejected: number; missing: number };
 }
 
 /** How long after a slot closed its records are expected in Cassandra. */
@@ -52,8 +52,8 @@ export async function auditSlots(deps: AuditDeps, range: AuditRange): Promise<Au
     if (run.status === 'COMPLETED') run.result = await deps.temporal.workflow.getHandle<typeof ingestSlot>(run.workflowId).result().catch(() => undefined);
     range.onProgress?.({ done: ++done, total });
   });
-  const wanted = runs.flatMap((r) => r.result?.ids ?? []);
-  const [present, deadLettered] = await Promise.all([presentIds(deps.cassandra, config.cassandra, wanted), deadLetteredIds(deps.kafka, config)]);
+  const wanted = runs.flatMap((r) => [...(r.result?.ids ?? []), ...(r.result?.rejects ?? []).flatMap((reject) => (reject.uuid !== undefined && UUID.test(reject.uuid) ? [reject.uuid] : []))]);
+  const [present, { deadLettered, quarantined }] = await Promise.all([presentIds(deps.cassandra, config.cassandra, wanted), deadLetterKeys(deps.kafka, config)]);
   const settledBefore = new Date(Date.now() - (range.settleMs ?? DEFAULT_SETTLE_MS));
   const report: AuditReport = {
     from: range.from.toISOString(),
@@ -63,14 +63,15 @@ export async function auditSlots(deps: AuditDeps, range: AuditRange): Promise<Au
     pending: 0,
     unaudited: 0,
     mismatched: [],
-    users: { fetched: 0, rows: 0, deadLettered: 0, missing: 0 },
+    users: { fetched: 0, rows: 0, deadLettered: 0, rejected: 0, missing: 0 },
   };
   for (const run of runs) {
-    const verdict = reconcileSlot(run, present, deadLettered, settledBefore);
+    const verdict = reconcileSlot(run, present, deadLettered, settledBefore, quarantined);
     if (verdict.kind === 'reconciled' || verdict.kind === 'mismatch') {
       report.users.fetched += verdict.fetched;
       report.users.rows += verdict.rows;
       report.users.deadLettered += verdict.deadLettered;
+      report.users.rejected += verdict.rejected;
     }
     if (verdict.kind === 'reconciled') report.reconciled++;
     else if (verdict.kind === 'pending') report.pending++;
@@ -120,11 +121,20 @@ async function presentIds(cassandra: CassandraClient, config: PipelineConfig['ca
   return present;
 }
 
-/** Keys (user ids) of the dead letters not yet replayed. */
-async function deadLetteredIds(kafka: Kafka, config: PipelineConfig): Promise<Set<string>> {
+/** Keys of the dead letters not yet replayed: the sink's (user ids) and the source rejects' (slot run, page, position). */
+async function deadLetterKeys(kafka: Kafka, config: PipelineConfig): Promise<{ deadLettered: Set<string>; quarantined: Set<string> }> {
   const { letters } = await readDeadLetters(kafka, config.kafka);
-  return new Set(letters.map((l) => l.key).filter((k): k is string => k !== null));
+  const deadLettered = new Set<string>();
+  const quarantined = new Set<string>();
+  for (const letter of letters) {
+    if (letter.kind === 'source-reject') quarantined.add(originKey(letter));
+    else if (letter.key !== null) deadLettered.add(letter.key);
+  }
+  return { deadLettered, quarantined };
 }
+
+// Only well-formed uuids can be rows (the id column is a uuid); a malformed one cannot be looked up.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { PipelineConfig } from '../config/pipeline-config';
 import type { AuditSummary } from '../contracts/audit';
-import { auditScheduleId } from '../schedule/audit-schedule';
+import { auditScheduleId } from './audit-schedule';
 import { auditSlotWindow } from '../workflows/audit-slot-window';
 import { workflowLink } from './web-ui';
 

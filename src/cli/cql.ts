@@ -4,6 +4,7 @@ import { loadDotEnv } from '../config/dot-env';
 import { ConfigError } from '../config/parse-env';
 import { loadPipelineConfig } from '../config/pipeline-config';
 import { createCassandraClient } from '../cassandra/client';
+import { exitWhenDrained } from '../logging/exit-when-drained';
 
 async function main(argv: string[]): Promise<number> {
   const statement = argv.join(' ').trim();
@@ -43,9 +44,9 @@ function formatCell(value: unknown): string {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitWhenDrained(code),
   (error: unknown) => {
     console.error(`error: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    exitWhenDrained(1);
   },
 );

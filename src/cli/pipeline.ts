@@ -19,7 +19,8 @@ commands:
   status     schedule, consumer lag per partition, DLQ depth, rows, polling workers (--watch, --json)
   dlq        list | replay the dead-letter queue
   trace      the lineage of one user id: slot, Kafka offset, batch workflow, write time, row (or where it is)
-  audit      reconcile the slots of a time range against Cassandra and the DLQ (exit 1 on a mismatch)
+  audit      reconcile the slots of a time range against Cassandra and the DLQ (exit 1 on a mismatch,
+             3 when a slot could not be audited)
 
 Run "pipeline <command> --help" for a command's options.
 exit codes: 0 done, 1 failed (a server said no or did not answer), 2 wrong command line`;

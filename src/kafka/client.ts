@@ -39,24 +39,28 @@ export function createKafka(config: PipelineConfig['kafka']): Kafka {
  * which costs nothing: records are keyed by user id and upserted.
  */
 export function createProducer(kafka: Kafka): Producer {
-  const counts = new Map<string, number>();
+  const placed = new WeakMap<Message, number>();
   const producer = kafka.producer({
     idempotent: false,
     maxInFlightRequests: 1,
     createPartitioner: () => {
       const partition = Partitioners.DefaultPartitioner();
       return (args) => {
-        counts.set(args.topic, args.partitionMetadata.length);
-        return partition(args);
+        // A keyless message keeps the partition its first attempt chose: kafkajs partitions again on every
+        // retry, and a keyless message would otherwise move (round robin) between the attempts.
+        const before = args.message.key == null ? placed.get(args.message) : undefined;
+        const chosen = before !== undefined && before < args.partitionMetadata.length ? before : partition(args);
+        placed.set(args.message, chosen);
+        return chosen;
       };
     },
   });
-  partitionCounts.set(producer, counts);
+  placements.set(producer, placed);
   return producer;
 }
 
-/** Partition counts per topic each producer's partitioner has seen: what a keyed message's partition follows from. */
-const partitionCounts = new WeakMap<Producer, Map<string, number>>();
+/** Per producer, the partition its partitioner put each message in: where the send went, keyed or not. */
+const placements = new WeakMap<Producer, WeakMap<Message, number>>();
 const keyPartitioner = Partitioners.DefaultPartitioner();
 
 /** The partition the default (Java murmur2) partitioner gives a key in a topic of `count` partitions. */
@@ -70,25 +74,31 @@ export class PartialAcknowledgementError extends Error {
 }
 
 /**
- * Sends keyed messages and checks that every partition they went to was acknowledged. A kafkajs send
- * can resolve without having resent the records of a partition whose leader moved, during the send's
- * retry, to a broker that had already answered for other partitions (its retry skips brokers with an
- * answer): those records are silently not stored. Here such a send fails, so its caller sends again.
+ * Sends messages and checks that every one of them went to a partition whose broker acknowledged it.
+ * A kafkajs send can resolve without having resent the records of a partition whose leader moved,
+ * during the send's retry, to a broker that had already answered for other partitions (its retry skips
+ * brokers with an answer): those records are silently not stored. Here such a send fails, so its caller
+ * sends again. Where each message went is what the producer's partitioner chose during this send, so a
+ * keyless message is checked as surely as a keyed one, and a message the send never placed counts as lost.
+ * The producer must come from createProducer.
  */
-export async function sendAcknowledged(producer: Producer, record: Omit<ProducerRecord, 'messages'> & { messages: (Message & { key: string })[] }): Promise<RecordMetadata[]> {
+export async function sendAcknowledged(producer: Producer, record: ProducerRecord): Promise<RecordMetadata[]> {
+  const placed = placements.get(producer);
+  if (!placed) throw new Error('sendAcknowledged needs a producer made by createProducer (its partitioner records where each message went)');
+  for (const message of record.messages) placed.delete(message);
   const metadata = await producer.send(record);
-  const count = partitionCounts.get(producer)?.get(record.topic);
-  if (!count) return metadata;
-  const missing = unacknowledgedPartitions(record.topic, record.messages.map((m) => m.key), count, metadata);
-  if (missing.length > 0) {
-    throw new PartialAcknowledgementError(`Kafka did not acknowledge ${record.topic} partition(s) ${missing.join(', ')} of this send; its records there may not be stored, so the send must be repeated`);
+  const sentTo = record.messages.map((m) => placed.get(m));
+  const unplaced = sentTo.filter((p) => p === undefined).length;
+  const missing = unacknowledgedPartitions(record.topic, sentTo.filter((p): p is number => p !== undefined), metadata);
+  if (unplaced > 0 || missing.length > 0) {
+    const what = [missing.length > 0 ? `partition(s) ${missing.join(', ')}` : '', unplaced > 0 ? `${unplaced} message(s) the send never placed` : ''].filter(Boolean).join(' and ');
+    throw new PartialAcknowledgementError(`Kafka did not acknowledge ${what} of this send to ${record.topic}; those records may not be stored, so the send must be repeated`);
   }
   return metadata;
 }
 
-/** The partitions keyed messages went to that the send's answers do not acknowledge without error. Pure. */
-export function unacknowledgedPartitions(topic: string, keys: string[], partitionCount: number, metadata: Pick<RecordMetadata, 'topicName' | 'partition' | 'errorCode'>[]): number[] {
+/** The partitions messages went to that the send's answers do not acknowledge without error. Pure. */
+export function unacknowledgedPartitions(topic: string, sentTo: readonly number[], metadata: Pick<RecordMetadata, 'topicName' | 'partition' | 'errorCode'>[]): number[] {
   const acknowledged = new Set(metadata.filter((m) => m.topicName === topic && m.errorCode === 0).map((m) => m.partition));
-  const sentTo = new Set(keys.map((key) => partitionOfKey(topic, key, partitionCount)));
-  return [...sentTo].filter((p) => !acknowledged.has(p)).sort((a, b) => a - b);
+  return [...new Set(sentTo)].filter((p) => !acknowledged.has(p)).sort((a, b) => a - b);
 }

@@ -1,10 +1,13 @@
-import type { IHeaders, Kafka } from 'kafkajs';
+import type { IHeaders, Kafka, Producer } from 'kafkajs';
 import type { PipelineConfig } from '../config/pipeline-config';
+import { toRecordOrReason } from '../record/source-reject';
 import { parseUserRecord } from '../record/user-record';
-import { createProducer } from './client';
-import { DLQ_HEADER } from './dead-letter';
+import { createProducer, sendAcknowledged } from './client';
+import { DLQ_HEADER, REJECT_HEADER, SOURCE_REJECT_KIND } from './dead-letter';
 
 export interface DeadLetter {
+  /** `sink`: a Kafka message the sink could not use; `source-reject`: a source user that never became a record. */
+  kind: 'sink' | 'source-reject';
   partition: number;
   offset: string;
   key: string | null;
@@ -61,6 +64,8 @@ async function pendingRange(kafka: Kafka, config: PipelineConfig['kafka']) {
  */
 export function originKey(letter: Pick<DeadLetter, 'partition' | 'offset' | 'headers'>): string {
   const h = letter.headers;
+  // A source reject's key names its slot run, page and position: copies of one reject share it.
+  if (h[REJECT_HEADER.kind] === SOURCE_REJECT_KIND && h[REJECT_HEADER.runId] !== undefined) return `reject:${h[REJECT_HEADER.workflowId]}:${h[REJECT_HEADER.runId]}:p${h[REJECT_HEADER.page]}:${h[REJECT_HEADER.index]}`;
   const topic = h[DLQ_HEADER.sourceTopic];
   const partition = h[DLQ_HEADER.sourcePartition];
   const offset = h[DLQ_HEADER.sourceOffset];
@@ -103,14 +108,18 @@ export async function readDeadLetters(kafka: Kafka, config: PipelineConfig['kafk
             const end = endOf.get(partition);
             if (end === undefined || BigInt(message.offset) >= end) return;
             const headers = headersToStrings(message.headers);
+            const rejected = headers[REJECT_HEADER.kind] === SOURCE_REJECT_KIND;
             letters.push({
+              kind: rejected ? 'source-reject' : 'sink',
               partition,
               offset: message.offset,
               key: message.key?.toString() ?? null,
               value: message.value,
               headers,
               reason: headers[DLQ_HEADER.reason] ?? '(no reason header)',
-              source: `${headers[DLQ_HEADER.sourceTopic] ?? '?'}/${headers[DLQ_HEADER.sourcePartition] ?? '?'}@${headers[DLQ_HEADER.sourceOffset] ?? '?'}`,
+              source: rejected
+                ? `source slot ${headers[REJECT_HEADER.slotTime] ?? '?'} page ${headers[REJECT_HEADER.page] ?? '?'} #${headers[REJECT_HEADER.index] ?? '?'}`
+                : `${headers[DLQ_HEADER.sourceTopic] ?? '?'}/${headers[DLQ_HEADER.sourcePartition] ?? '?'}@${headers[DLQ_HEADER.sourceOffset] ?? '?'}`,
               failedAt: headers[DLQ_HEADER.failedAt] ?? null,
               replays: Number(headers[DLQ_REPLAY_COUNT_HEADER] ?? 0),
             });
@@ -131,37 +140,39 @@ export async function readDeadLetters(kafka: Kafka, config: PipelineConfig['kafk
 }
 
 export interface ReplayReport {
-  replayed: DeadLetter[];
+  /** Each replayed letter with the message it went back as (a source reject goes back as its record). */
+  replayed: (DeadLetter & { replay: { key: string | null; value: Buffer | null } })[];
   stillDead: { letter: DeadLetter; reason: string }[];
 }
 
 /**
  * Re-validates every pending dead letter: valid ones go back to the data topic (original key, value and
  * pipeline headers), the rest are re-appended to the DLQ with today's reason. Only after both sends are
- * acknowledged is the replay group's offset moved past them, so a crash mid-replay loses nothing.
+ * acknowledged for every letter is the replay group's offset moved past them, so a crash or a send that
+ * dropped a record mid-replay loses nothing: the next replay sends them again. `producer` (from
+ * createProducer) is the replay's own by default, connected and disconnected here either way.
  */
-export async function replayDeadLetters(kafka: Kafka, config: PipelineConfig['kafka'], now = new Date()): Promise<ReplayReport> {
+export async function replayDeadLetters(kafka: Kafka, config: PipelineConfig['kafka'], now = new Date(), producer: Producer = createProducer(kafka)): Promise<ReplayReport> {
   const { letters, range } = await readDeadLetters(kafka, config);
   const report: ReplayReport = { replayed: [], stillDead: [] };
   if (letters.length === 0) return report;
   for (const letter of letters) {
-    const parsed = parseUserRecord(letter.value);
-    if (parsed.ok) report.replayed.push(letter);
-    else report.stillDead.push({ letter, reason: parsed.reason });
+    const outcome = letter.kind === 'source-reject' ? replaySourceReject(letter) : replaySinkLetter(letter);
+    if ('reason' in outcome) report.stillDead.push({ letter, reason: outcome.reason });
+    else report.replayed.push({ ...letter, replay: outcome });
   }
-  const producer = createProducer(kafka);
   await producer.connect();
   try {
     const original = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).filter(([k]) => !k.startsWith('dlq-')));
     if (report.replayed.length > 0) {
-      await producer.send({
+      await sendAcknowledged(producer, {
         topic: config.topic,
         acks: -1,
-        messages: report.replayed.map((l) => ({ key: l.key, value: l.value, headers: { ...original(l.headers), 'dlq-replayed-at': now.toISOString() } })),
+        messages: report.replayed.map((l) => ({ key: l.replay.key, value: l.replay.value, headers: { ...original(l.headers), 'dlq-replayed-at': now.toISOString() } })),
       });
     }
     if (report.stillDead.length > 0) {
-      await producer.send({
+      await sendAcknowledged(producer, {
         topic: config.dlqTopic,
         acks: -1,
         messages: report.stillDead.map(({ letter, reason }) => ({
@@ -182,4 +193,30 @@ export async function replayDeadLetters(kafka: Kafka, config: PipelineConfig['ka
     await admin.disconnect();
   }
   return report;
+}
+
+type ReplayOutcome = { key: string | null; value: Buffer | null } | { reason: string };
+
+/** A sink dead letter goes back as it came, once its value is a valid record. */
+function replaySinkLetter(letter: DeadLetter): ReplayOutcome {
+  const parsed = parseUserRecord(letter.value);
+  return parsed.ok ? { key: letter.key, value: letter.value } : { reason: parsed.reason };
+}
+
+/**
+ * A source reject goes back as the record its user makes today (after a fix of the schema or the
+ * mapping), with the slot time and fetch time it was fetched with; a user kept cut short cannot.
+ */
+function replaySourceReject(letter: DeadLetter): ReplayOutcome {
+  const h = letter.headers;
+  if (h[REJECT_HEADER.rawBytes] !== undefined) return { reason: `the user was kept cut to ${letter.value?.length ?? 0} of its ${h[REJECT_HEADER.rawBytes]} bytes; it cannot be replayed (run its slot again once the source is fixed)` };
+  let user: unknown;
+  try {
+    user = JSON.parse(letter.value?.toString('utf8') ?? 'null');
+  } catch {
+    return { reason: 'the kept user is not JSON; it cannot be replayed' };
+  }
+  const mapped = toRecordOrReason(user, { slotTime: new Date(h[REJECT_HEADER.slotTime] ?? Number.NaN), fetchedAt: new Date(h[REJECT_HEADER.fetchedAt] ?? Number.NaN) });
+  if (!mapped.ok) return { reason: mapped.reason };
+  return { key: mapped.record.id, value: Buffer.from(JSON.stringify(mapped.record)) };
 }

@@ -1,4 +1,5 @@
 import type { IHeaders, Message } from 'kafkajs';
+import type { SourceReject } from '../record/source-reject';
 
 /** Headers a dead letter carries besides the original message's own. */
 export const DLQ_HEADER = {
@@ -33,6 +34,56 @@ export function toDeadLetter(original: { key: Buffer | null; value: Buffer | nul
       [DLQ_HEADER.sourceOffset]: origin.offset,
       ...(origin.timestamp !== undefined ? { [DLQ_HEADER.sourceTimestamp]: origin.timestamp } : {}),
       [DLQ_HEADER.failedAt]: origin.failedAt.toISOString(),
+    },
+  };
+}
+
+/** Headers of a source reject: a user of a source page that never became a record. */
+export const REJECT_HEADER = {
+  /** `source-reject` on a quarantined source user; absent on the sink's dead letters. */
+  kind: 'dlq-kind',
+  sourceUrl: 'dlq-source-url',
+  slotTime: 'dlq-source-slot-time',
+  page: 'dlq-source-page',
+  index: 'dlq-source-index',
+  workflowId: 'dlq-source-workflow-id',
+  runId: 'dlq-source-run-id',
+  fetchedAt: 'dlq-fetched-at',
+  uuid: 'dlq-source-uuid',
+  /** The whole JSON's size, set only when the value holds a cut copy of it. */
+  rawBytes: 'dlq-raw-bytes',
+} as const;
+
+export const SOURCE_REJECT_KIND = 'source-reject';
+
+/** The slot, page and position of a reject within one run of its slot: the same on every retry of that run. */
+export function sourceRejectKey(slot: { workflowId: string; runId: string }, reject: Pick<SourceReject, 'page' | 'index'>): string {
+  return `reject:${slot.workflowId}:${slot.runId}:p${reject.page}:${reject.index}`;
+}
+
+/**
+ * Pure: the DLQ message of a rejected source user: its JSON as it came (cut as the reject says), the
+ * reason, and where and when it was fetched. `pipelineHeaders` are the ones its record would have carried.
+ */
+export function toSourceRejectLetter(reject: SourceReject, slot: { workflowId: string; runId: string; slotTime: string }, pipelineHeaders: Record<string, string>, quarantinedAt: Date): Message & { key: string } {
+  const cut = Buffer.byteLength(reject.raw, 'utf8') < reject.rawBytes;
+  return {
+    key: sourceRejectKey(slot, reject),
+    value: reject.raw,
+    headers: {
+      ...pipelineHeaders,
+      [REJECT_HEADER.kind]: SOURCE_REJECT_KIND,
+      [DLQ_HEADER.reason]: reject.reason,
+      [REJECT_HEADER.sourceUrl]: reject.sourceUrl,
+      [REJECT_HEADER.slotTime]: slot.slotTime,
+      [REJECT_HEADER.page]: String(reject.page),
+      [REJECT_HEADER.index]: String(reject.index),
+      [REJECT_HEADER.workflowId]: slot.workflowId,
+      [REJECT_HEADER.runId]: slot.runId,
+      [REJECT_HEADER.fetchedAt]: reject.fetchedAt,
+      ...(cut ? { [REJECT_HEADER.rawBytes]: String(reject.rawBytes) } : {}),
+      ...(reject.uuid !== undefined ? { [REJECT_HEADER.uuid]: reject.uuid } : {}),
+      [DLQ_HEADER.failedAt]: quarantinedAt.toISOString(),
     },
   };
 }

@@ -38,6 +38,8 @@ export class PipelineCounters {
   /** Batches written from a re-read of Kafka because their holder was gone or did not start the write in time. */
   batchesReread = 0;
   deadLettered = 0;
+  /** Source users that could not become records, quarantined on the dead-letter topic. */
+  sourceRejected = 0;
   /** Restarts of the sink's Kafka consumers after a crash (kafkajs's own and the supervisor's). */
   sinkConsumerRestarts = 0;
   /** The largest batch the sink cuts now (sink/batch-size.ts); undefined in processes without a sink. */

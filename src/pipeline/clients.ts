@@ -8,7 +8,7 @@ import { createKafka } from '../kafka/client';
 import { probeBrokers } from '../kafka/probe-brokers';
 import { temporalConnectionOptions } from '../temporal/connection-options';
 import { describeBadSetting } from './startup-error';
-import { OutageLog, waitForServer, type ServerRef, type WaitOptions } from './wait-for-server';
+import { OutageLog, waitForServer, type ServerRef, type WaitOptions } from '../servers/wait-for-server';
 
 /** Temporal as a process holds it: one connection, which its workers poll on and its client calls through. */
 export interface TemporalClients {

@@ -2,6 +2,7 @@
 // `pipeline-init`): applies cql/, creates the topics and brings the schedule up to date, then exits 0.
 import { loadDotEnv } from '../config/dot-env';
 import { loadPipelineConfig } from '../config/pipeline-config';
+import { exitWhenDrained } from '../logging/exit-when-drained';
 import { openPipelineClients } from './clients';
 import { preparePipeline } from './prepare';
 
@@ -18,11 +19,11 @@ async function main(): Promise<void> {
   console.log('pipeline prepared: the workers can start');
 }
 
-// Exit explicitly: a client library's idle timer must not keep a one-shot container alive.
+// Exit explicitly (a client library's idle timer must not keep a one-shot container alive), once the output is out.
 main().then(
-  () => process.exit(0),
+  () => exitWhenDrained(0),
   (error: unknown) => {
     console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    exitWhenDrained(1);
   },
 );

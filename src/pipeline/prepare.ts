@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { applySchema } from '../cassandra/apply-schema';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { ensureTopics } from '../kafka/ensure-topics';
-import { auditScheduleId, ensureAuditSchedule } from '../schedule/audit-schedule';
+import { auditScheduleId, ensureAuditSchedule } from '../audit/audit-schedule';
 import { ensureSchedule, slotScheduleSettings } from '../schedule/ensure-schedule';
 
 /** Idempotent start-up: schema, topics and the slot schedule, each created or brought up to date. */

@@ -5,11 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineConfig } from '../config/pipeline-config';
 import type { SinkBatch, SinkBatchResult } from '../contracts/sink';
 import { writeBatch } from '../workflows/write-batch';
-import { createProducer } from '../kafka/client';
+import { createProducer, sendAcknowledged } from '../kafka/client';
 import { toDeadLetter } from '../kafka/dead-letter';
 import { rejoinOnMembershipLost } from '../kafka/membership-lost';
 import { probeBrokers } from '../kafka/probe-brokers';
-import { OutageLog } from '../pipeline/wait-for-server';
+import { OutageLog } from '../servers/wait-for-server';
 import type { BatchHandoff } from './batch-handoff';
 import type { BoundRow } from '../cassandra/bound-row';
 import { batchWorkflowId } from './batch-id';
@@ -28,6 +28,8 @@ export interface BatchConsumerDeps {
   config: PipelineConfig;
   /** What the loop reports, for the process's metrics. */
   events?: SinkEvents;
+  /** The producer of dead letters, from createProducer (its own by default); the consumer disconnects it. */
+  dlqProducer?: Producer;
   /** Runs the consumer's connect once Kafka answers (PipelineClients.whenKafkaUp); connects at once if unset. */
   whenKafkaUp?: <T>(connect: () => Promise<T>) => Promise<T>;
   /** Where restarts and Kafka's outages are told; console by default. */
@@ -109,7 +111,7 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
     sessionTimeout: 30_000,
     heartbeatInterval: 3000,
   });
-  const dlqProducer: Producer = createProducer(kafka);
+  const dlqProducer: Producer = deps.dlqProducer ?? createProducer(kafka);
   const admin = kafka.admin();
   const whenKafkaUp = deps.whenKafkaUp ?? (<T>(connect: () => Promise<T>) => connect());
   await whenKafkaUp(() => Promise.all([consumer.connect(), dlqProducer.connect(), admin.connect()]));
@@ -181,7 +183,8 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
         writeTime = cut.writeTimeAfter;
         cuts.push({ topic: batch.topic, partition: batch.partition, firstOffset, lastOffset });
         if (cut.dead.length > 0) {
-          await dlqProducer.send({
+          // Acknowledged for every letter, or the batch fails uncommitted and its letters go again.
+          await sendAcknowledged(dlqProducer, {
             topic: config.kafka.dlqTopic,
             acks: -1,
             messages: cut.dead.map(({ message, reason }) =>

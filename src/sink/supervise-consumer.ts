@@ -1,6 +1,6 @@
 import type { Consumer } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelay, outageReason, type OutageLog } from '../pipeline/wait-for-server';
+import { backoffDelay, outageReason, type OutageLog } from '../servers/wait-for-server';
 
 /** At most `restarts` restarts after crashes that are not Kafka being away, in any `windowMs`. */
 export interface RestartLimit {

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import {
   SourceBodyTooLargeError,
   SourceHttpError,
@@ -8,7 +7,8 @@ import {
   parseRetryAfterMs,
   quote,
 } from './errors';
-import { ApiErrorSchema, ApiResponseSchema, type ApiUser } from './schema';
+import { describeFirstIssue } from './describe-issue';
+import { ApiErrorSchema, ApiPageSchema } from './schema';
 
 export const MAX_RESULTS_PER_REQUEST = 5000;
 
@@ -28,26 +28,32 @@ export interface UsersQuery {
   nat?: string[];
 }
 
+/** One page as it came: the envelope checked, each user still unchecked (see split-page.ts). */
+export interface SourcePage {
+  url: string;
+  users: unknown[];
+}
+
 export interface SourceClient {
-  fetchUsers(query: UsersQuery): Promise<ApiUser[]>;
+  fetchPage(query: UsersQuery): Promise<SourcePage>;
 }
 
 export function createSourceClient(options: SourceClientOptions): SourceClient {
   const baseUrl = new URL(options.baseUrl);
   const fetchImpl = options.fetchImpl ?? fetch;
 
-  async function fetchUsers(query: UsersQuery): Promise<ApiUser[]> {
+  async function fetchPage(query: UsersQuery): Promise<SourcePage> {
     assertValidQuery(query);
     const url = buildUsersUrl(baseUrl, query);
     const body = await fetchBody(url, options.timeoutMs, options.maxResponseBytes, fetchImpl);
-    const users = parseUsers(url, body);
+    const users = parseEnvelope(url, body);
     if (users.length === 0) {
       throw new SourceInvalidResponseError(url, `it holds 0 users (expected ${query.results})`);
     }
-    return users;
+    return { url, users };
   }
 
-  return { fetchUsers };
+  return { fetchPage };
 }
 
 function assertValidQuery(query: UsersQuery): void {
@@ -130,7 +136,8 @@ async function readCapped(response: Response, maxBytes: number): Promise<CappedB
   return { complete: true, text: Buffer.concat(chunks).toString('utf8') };
 }
 
-function parseUsers(url: string, text: string): ApiUser[] {
+/** The page's users, unchecked; throws when the page as a whole is unusable. */
+function parseEnvelope(url: string, text: string): unknown[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -144,7 +151,7 @@ function parseUsers(url: string, text: string): ApiUser[] {
     throw new SourceInvalidResponseError(url, `the API reported an error: ${quote(apiError.data.error)}`);
   }
 
-  const parsed = ApiResponseSchema.safeParse(json);
+  const parsed = ApiPageSchema.safeParse(json);
   if (!parsed.success) {
     throw new SourceInvalidResponseError(url, describeFirstIssue(parsed.error, json));
   }
@@ -158,36 +165,6 @@ function apiErrorMessage(text: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** e.g. `results[0].login.uuid is undefined (Invalid input: expected string, received undefined)`. */
-function describeFirstIssue(error: z.ZodError, input: unknown): string {
-  const issue = error.issues[0];
-  if (issue === undefined) return 'it does not match the expected shape';
-  const path = formatPath(issue.path);
-  const value = valueAt(input, issue.path);
-  const shown = value === undefined ? 'missing' : preview(value);
-  return `${path === '' ? 'the body' : path} is ${shown} (${issue.message})`;
-}
-
-function preview(value: unknown): string {
-  const json = JSON.stringify(value) ?? String(value);
-  return json.length > 60 ? `${json.slice(0, 60)}…` : json;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
-    .join('');
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let current: unknown = input;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
 }
 
 /**

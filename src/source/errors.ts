@@ -59,10 +59,14 @@ export class SourceBodyTooLargeError extends SourceError {
   }
 }
 
-/** The body is not a usable answer: not JSON, cut short, an `{"error": …}` body, or the wrong shape. */
+/**
+ * The page as a whole is not a usable answer: not JSON, cut short, an `{"error": …}` body, no `results`
+ * array. Retried: a proxy's error page or a body cut mid-transfer is a failure of that request, and the
+ * next one usually answers properly. (A bad user inside a good page is not this: it is rejected alone.)
+ */
 export class SourceInvalidResponseError extends SourceError {
   override name = 'SourceInvalidResponseError';
-  readonly retryable = false;
+  readonly retryable = true;
 
   constructor(
     readonly url: string,

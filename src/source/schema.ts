@@ -72,10 +72,20 @@ export const ApiResponseSchema = z.looseObject({
   info: ApiInfoSchema,
 });
 
+/**
+ * A page as the client takes it: the envelope checked strictly, each user left as it came. Users are
+ * validated one by one (source/split-page.ts), so one bad user costs only itself.
+ */
+export const ApiPageSchema = z.looseObject({
+  results: z.array(z.unknown()),
+  info: ApiInfoSchema,
+});
+
 /** What the API sends instead of `results` when it fails, e.g. `{"error":"Uh oh, something has gone wrong."}`. */
 export const ApiErrorSchema = z.looseObject({ error: z.string() });
 
 export type ApiUser = z.infer<typeof ApiUserSchema>;
 export type ApiInfo = z.infer<typeof ApiInfoSchema>;
 export type ApiResponse = z.infer<typeof ApiResponseSchema>;
+export type ApiPage = z.infer<typeof ApiPageSchema>;
 export type ApiErrorBody = z.infer<typeof ApiErrorSchema>;

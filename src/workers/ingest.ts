@@ -3,11 +3,12 @@ import type { Kafka } from 'kafkajs';
 import { withHeartbeats } from '../activities/heartbeats';
 import { createFetchActivities } from '../activities/ingest/fetch-users';
 import { createPublishActivities } from '../activities/ingest/publish-users';
+import { createQuarantineActivities } from '../activities/ingest/quarantine-users';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { createProducer } from '../kafka/client';
 import type { PipelineCounters } from '../metrics/pipeline-counters';
 import type { TemporalClients } from '../pipeline/clients';
-import { SourceHealthGate } from '../schedule/source-health-gate';
+import { SourceHealthGate } from '../source-health/source-health-gate';
 import type { SourceClient } from '../source/client';
 import { lastingFailureCause } from '../source/lasting-failure';
 import { runWorker, workflowCode, type RunningWorker } from './run-worker';
@@ -36,7 +37,7 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<Running
         intervalMs: config.schedule.intervalMs,
         failedSlots: config.sourceHealth.failedSlots,
         probeIntervalMs: config.sourceHealth.probeIntervalMs,
-        probe: async () => void (await deps.source.fetchUsers({ results: 1, seed: 'source-health-probe', page: 1 })),
+        probe: async () => void (await deps.source.fetchPage({ results: 1, seed: 'source-health-probe', page: 1 })),
         log: deps.log ?? ((line) => console.log(line)),
         onChange: (closed) => (counters.sourceGateClosed = closed),
       })
@@ -66,6 +67,11 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<Running
           counters.usersPublished += count;
           if (slotDone) counters.slotsRun += 1;
         },
+      }),
+      ...createQuarantineActivities({
+        producer,
+        dlqTopic: config.kafka.dlqTopic,
+        onQuarantined: (count) => (counters.sourceRejected += count),
       }),
     }),
   });

@@ -13,7 +13,7 @@ import { pollConsumerLag } from '../metrics/poll-consumer-lag';
 import type { TemporalClients } from '../pipeline/clients';
 import { BatchHandoff } from '../sink/batch-handoff';
 import { startBatchConsumer, type BatchConsumerDeps, type RunningBatchConsumer } from '../sink/consume-batches';
-import { OutageLog } from '../pipeline/wait-for-server';
+import { OutageLog } from '../servers/wait-for-server';
 import { runWorker, untilAborted, workflowCode, type RunningWorker } from './run-worker';
 
 export interface SinkWorkerDeps {

@@ -1,6 +1,16 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import { INVALID_SLOT_TIME, type FetchActivities, type IngestSlotInput, type IngestSlotResult, type PublishActivities } from '../contracts/ingest';
+import {
+  INVALID_SLOT_TIME,
+  type FetchActivities,
+  type IngestSlotInput,
+  type IngestSlotResult,
+  type PublishActivities,
+  type QuarantineActivities,
+  type RejectedUser,
+  type SplitPage,
+  type UserRecord,
+} from '../contracts/ingest';
 
 export type { IngestSlotInput, IngestSlotResult } from '../contracts/ingest';
 
@@ -16,7 +26,7 @@ const { fetchUsers } = proxyActivities<FetchActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 8 },
 });
 
-const { publishUsers } = proxyActivities<PublishActivities>({
+const { publishUsers, quarantineUsers } = proxyActivities<PublishActivities & QuarantineActivities>({
   startToCloseTimeout: '1 minute',
   heartbeatTimeout: '5 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
@@ -36,14 +46,27 @@ export async function ingestSlot(input: IngestSlotInput): Promise<IngestSlotResu
   let fetched = 0;
   let published = 0;
   const ids: string[] = [];
+  const rejected: RejectedUser[] = [];
+  const identity = { scheduleId: input.scheduleId, slotTime, workflowId: info.workflowId };
   for (let page = 1; fetched < input.usersPerSlot; page++) {
     const take = Math.min(pageSize, input.usersPerSlot - fetched);
-    const records = await fetchUsers({ seed, page, pageSize, take, slotTime });
-    fetched += records.length;
+    const { records, rejects } = asSplitPage(await fetchUsers({ seed, page, pageSize, take, slotTime }));
+    const served = records.length + rejects.length;
+    fetched += served;
     for (const record of records) ids.push(record.id);
-    const lastPage = fetched >= input.usersPerSlot || records.length < take;
-    published += await publishUsers({ records, slot: { scheduleId: input.scheduleId, slotTime, workflowId: info.workflowId }, lastPage });
-    if (records.length < take) break;
+    // A bad user costs only itself: it is quarantined with its reason, and its page's good users flow on.
+    if (rejects.length > 0) {
+      const keys = await quarantineUsers({ rejects, slot: { ...identity, runId: info.runId } });
+      rejects.forEach((reject, i) => rejected.push({ key: keys[i]!, ...(reject.uuid !== undefined ? { uuid: reject.uuid } : {}) }));
+    }
+    const lastPage = fetched >= input.usersPerSlot || served < take;
+    published += await publishUsers({ records, slot: identity, lastPage });
+    if (served < take) break;
   }
-  return { slotTime, seed, fetched, published, ids };
+  return { slotTime, seed, fetched, published, ids, ...(rejected.length > 0 ? { rejected: rejected.length, rejects: rejected } : { rejected: 0 }) };
+}
+
+/** Slots run before rejects existed recorded their fetches as plain arrays of records; their replays still read them. */
+function asSplitPage(fetched: SplitPage | UserRecord[]): SplitPage {
+  return Array.isArray(fetched) ? { records: fetched, rejects: [] } : fetched;
 }

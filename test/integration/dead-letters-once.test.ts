@@ -3,7 +3,7 @@ import { IsolatedPipeline, waitFor } from '../support/isolated-pipeline';
 import { createProducer } from '../../src/kafka/client';
 import { DLQ_HEADER } from '../../src/kafka/dead-letter';
 import { runPipeline } from '../support/run-command';
-import { WorkerProcess } from '../support/worker-process';
+import { WorkerFleet } from '../support/worker-fleet';
 import { recordFigures, versionedUsers } from '../support/versions';
 
 interface ListedLetter {
@@ -20,7 +20,7 @@ interface ListedLetter {
  */
 describe('dead letters: each dead message listed and replayed once', () => {
   let pipeline: IsolatedPipeline;
-  const workers: WorkerProcess[] = [];
+  const fleet = new WorkerFleet(() => pipeline.workerEnv());
 
   beforeAll(async () => {
     pipeline = await IsolatedPipeline.create({ KAFKA_TOPIC_PARTITIONS: '1', BATCH_MAX_WAIT: '100ms' });
@@ -28,7 +28,7 @@ describe('dead letters: each dead message listed and replayed once', () => {
   });
 
   afterAll(async () => {
-    for (const worker of workers) await worker.stop().catch(() => undefined);
+    await fleet.stopAll();
     await pipeline?.close();
   }, 120_000);
 
@@ -37,8 +37,7 @@ describe('dead letters: each dead message listed and replayed once', () => {
     // Cassandra refuses the batch's rows (no table), so the batch stays unwritten and uncommitted
     // after its dead letters went out.
     await pipeline.cassandra.execute(`DROP TABLE ${keyspace}.${table}`);
-    const first = await WorkerProcess.start('sink', pipeline.workerEnv());
-    workers.push(first);
+    const first = await fleet.start('sink');
 
     const poison = ['not json {', '{"schema_version":1}', '[]', 'null'];
     const valid = versionedUsers('dead-letters-once', 5);
@@ -52,7 +51,7 @@ describe('dead letters: each dead message listed and replayed once', () => {
     await first.kill9();
 
     await applySchema(pipeline.cassandra, pipeline.config.cassandra);
-    workers.push(await WorkerProcess.start('sink', pipeline.workerEnv()));
+    await fleet.start('sink');
     await pipeline.waitForDrain(120_000);
     const onTopic = await pipeline.readTopic(pipeline.config.kafka.dlqTopic);
     expect(onTopic).toHaveLength(2 * poison.length); // the redelivery sent them again

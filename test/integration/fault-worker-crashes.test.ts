@@ -1,16 +1,13 @@
 import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
 import { checkInvariant, expectInvariant } from '../support/invariant';
 import { retriedActivities, runningWorkflow, settle } from '../support/faults';
-import { WorkerProcess } from '../support/worker-process';
+import { WorkerFleet } from '../support/worker-fleet';
 
 describe('fault: a worker process killed with SIGKILL', () => {
   let pipeline: IsolatedPipeline;
-  const workers: WorkerProcess[] = [];
-  const start = async (kind: 'ingest' | 'sink') => {
-    const worker = await WorkerProcess.start(kind, pipeline.workerEnv());
-    workers.push(worker);
-    return worker;
-  };
+  const fleet = new WorkerFleet(() => pipeline.workerEnv());
+  const start = (kind: 'ingest' | 'sink') => fleet.start(kind);
+  const workers = fleet.processes;
 
   beforeAll(async () => {
     // A slow source (0.8 s per answer) keeps each slot running long enough to be caught mid-way.
@@ -19,10 +16,10 @@ describe('fault: a worker process killed with SIGKILL', () => {
     await start('ingest');
     await start('sink');
   });
-  const live = (kind: 'ingest' | 'sink') => workers.find((w) => w.kind === kind && !w.exit)!;
+  const live = (kind: 'ingest' | 'sink') => fleet.live(kind);
 
   afterAll(async () => {
-    for (const worker of workers) await worker.stop().catch(() => undefined);
+    await fleet.stopAll();
     await pipeline?.close();
   }, 120_000);
 

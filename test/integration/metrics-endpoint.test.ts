@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { fetchApiUsers } from '../support/api-users';
 import { createSourceClient } from '../../src/source/client';
 import { toUserRecord } from '../../src/record/user-record';
 import { compiledEntry } from '../support/compiled';
@@ -32,7 +33,7 @@ describe('sink worker process (npm run worker:sink)', () => {
 
       const now = new Date();
       const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
-      const records = (await source.fetchUsers({ results: 25, seed: 'metrics', page: 1 })).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
+      const records = (await fetchApiUsers(source, { results: 25, seed: 'metrics', page: 1 })).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
       const producer = pipeline.kafka.producer();
       await producer.connect();
       await producer.send({ topic: pipeline.config.kafka.topic, messages: [...records.map((r) => ({ key: r.id, value: JSON.stringify(r) })), { key: 'bad', value: 'not json' }] });

@@ -1,4 +1,5 @@
 import { slotWorkflowId } from '../../src/schedule/run-slots';
+import { fetchApiUsers } from '../support/api-users';
 import { createSourceClient } from '../../src/source/client';
 import { toUserRecord } from '../../src/record/user-record';
 import { loadStackSettings } from '../../src/dev/stack/settings';
@@ -57,7 +58,7 @@ describe('pipeline command against the real stack', () => {
     const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
     const expected = new Set<string>();
     for (const slot of slots) {
-      for (const user of await source.fetchUsers({ results: 2, seed: `${id}@${slot}`, page: 1 })) expected.add(toUserRecord(user, { slotTime: new Date(slot), fetchedAt: new Date() }).id);
+      for (const user of await fetchApiUsers(source, { results: 2, seed: `${id}@${slot}`, page: 1 })) expected.add(toUserRecord(user, { slotTime: new Date(slot), fetchedAt: new Date() }).id);
     }
 
     const theirs = await temporal('schedule', 'backfill', '--schedule-id', id, '--start-time', from.toISOString(), '--end-time', to.toISOString(), '--overlap-policy', 'AllowAll');
@@ -102,7 +103,7 @@ describe('pipeline command against the real stack', () => {
     await pipeline.stopSinks();
     const now = new Date();
     const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
-    const records = (await source.fetchUsers({ results: 17, seed: 'lag', page: 1 })).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
+    const records = (await fetchApiUsers(source, { results: 17, seed: 'lag', page: 1 })).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
     const producer = pipeline.kafka.producer();
     await producer.connect();
     await producer.send({ topic: pipeline.config.kafka.topic, messages: records.map((r) => ({ key: r.id, value: JSON.stringify(r) })) });
@@ -129,7 +130,7 @@ describe('pipeline command against the real stack', () => {
   it('dlq list shows poison with reasons; replay turns the valid ones into rows and keeps the others listed', async () => {
     const now = new Date();
     const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
-    const [valid] = (await source.fetchUsers({ results: 1, seed: 'dlq-replay', page: 1 })).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
+    const [valid] = (await fetchApiUsers(source, { results: 1, seed: 'dlq-replay', page: 1 })).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
     const producer = pipeline.kafka.producer();
     await producer.connect();
     await producer.send({

@@ -1,4 +1,5 @@
 import { createSourceClient } from '../../src/source/client';
+import { fetchApiUsers } from '../support/api-users';
 import { toUserRecord } from '../../src/record/user-record';
 import { IsolatedPipeline, waitFor } from '../support/isolated-pipeline';
 
@@ -17,7 +18,7 @@ describe('pipeline: bad messages on the topic', () => {
 
   it('sends each to the dead-letter topic with its reason, and the valid messages after them still reach Cassandra', async () => {
     const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
-    const users = await source.fetchUsers({ results: 4, seed: 'dead-letters', page: 1 });
+    const users = await fetchApiUsers(source, { results: 4, seed: 'dead-letters', page: 1 });
     const now = new Date();
     const valid = users.map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
     const [first, ...others] = valid;

@@ -1,4 +1,5 @@
 import { AssignerProtocol } from 'kafkajs';
+import { fetchApiUsers } from '../support/api-users';
 import { createSourceClient } from '../../src/source/client';
 import { toUserRecord } from '../../src/record/user-record';
 import { IsolatedPipeline, waitFor } from '../support/isolated-pipeline';
@@ -36,7 +37,7 @@ describe('pipeline: several sink workers', () => {
 
     const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 5_000_000 });
     const now = new Date();
-    const records = (await source.fetchUsers({ results: 120, seed: 'scaling', page: 1 })).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
+    const records = (await fetchApiUsers(source, { results: 120, seed: 'scaling', page: 1 })).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
     const producer = pipeline.kafka.producer();
     await producer.connect();
     await producer.send({ topic: pipeline.config.kafka.topic, messages: records.map((r) => ({ key: r.id, value: JSON.stringify(r) })) });

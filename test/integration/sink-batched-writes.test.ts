@@ -1,15 +1,12 @@
 import type { KafkaMessage } from 'kafkajs';
 import { createSinkActivities } from '../../src/activities/sink/write-rows';
-import { applySchema } from '../../src/cassandra/apply-schema';
 import type { BoundRow } from '../../src/cassandra/bound-row';
-import { createCassandraClient } from '../../src/cassandra/client';
 import { estimatedRowBytes, replicaBatches, replicaSetOf } from '../../src/cassandra/replica-batches';
-import { loadPipelineConfig } from '../../src/config/pipeline-config';
 import { generateUsers } from '../../src/dev/fake-source/generator';
 import { toUserRecord } from '../../src/record/user-record';
 import { BatchHandoff } from '../../src/sink/batch-handoff';
 import { cutBatch } from '../../src/sink/cut-batch';
-import { stackAddresses, uniqueName } from '../support/stack-addresses';
+import { scratchKeyspaceForFile } from '../support/scratch-keyspace';
 
 /**
  * The batched write path (CASSANDRA_WRITE_BATCH_ROWS > 1) against the stack's Cassandra: unlogged
@@ -18,24 +15,7 @@ import { stackAddresses, uniqueName } from '../support/stack-addresses';
 describe('sink writes as unlogged batches grouped by replica set', () => {
   const now = new Date();
   const users = generateUsers({ seed: 'batched-writes', page: 1, results: 300 }).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
-  const config = loadPipelineConfig({
-    CASSANDRA_CONTACT_POINTS: stackAddresses().cassandraContactPoints.join(','),
-    CASSANDRA_KEYSPACE: uniqueName('batched'),
-    CASSANDRA_WRITE_BATCH_ROWS: '16',
-    CASSANDRA_WRITE_BATCH_BYTES: '3000',
-  });
-  const client = createCassandraClient(config.cassandra);
-  const table = `${config.cassandra.keyspace}.${config.cassandra.table}`;
-
-  beforeAll(async () => {
-    await client.connect();
-    await applySchema(client, config.cassandra);
-  });
-
-  afterAll(async () => {
-    await client.execute(`DROP KEYSPACE IF EXISTS ${config.cassandra.keyspace}`).catch(() => undefined);
-    await client.shutdown();
-  });
+  const { config, client, table } = scratchKeyspaceForFile('batched', { CASSANDRA_WRITE_BATCH_ROWS: '16', CASSANDRA_WRITE_BATCH_BYTES: '3000' });
 
   /** Messages of every user, `versions` times in a row each (offsets grow, so later versions are newer). */
   function messages(versions: number): KafkaMessage[] {

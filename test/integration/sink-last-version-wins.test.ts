@@ -1,5 +1,5 @@
 import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
-import { WorkerProcess } from '../support/worker-process';
+import { WorkerFleet } from '../support/worker-fleet';
 import { checkLastVersionWins, publish, recordFigures, versionedUsers, versionOf } from '../support/versions';
 
 const KEYS = 500;
@@ -13,12 +13,8 @@ const KEYS = 500;
  */
 describe('sink: the last version of every key wins', () => {
   let pipeline: IsolatedPipeline;
-  const workers: WorkerProcess[] = [];
-  const start = async (env: Record<string, string> = {}) => {
-    const worker = await WorkerProcess.start('sink', { ...pipeline.workerEnv(), ...env });
-    workers.push(worker);
-    return worker;
-  };
+  const fleet = new WorkerFleet(() => pipeline.workerEnv());
+  const start = (env: Record<string, string> = {}) => fleet.start('sink', env);
 
   beforeAll(async () => {
     pipeline = await IsolatedPipeline.create({ KAFKA_TOPIC_PARTITIONS: '3', BATCH_MAX_RECORDS: '50', BATCH_MAX_WAIT: '100ms' });
@@ -26,7 +22,7 @@ describe('sink: the last version of every key wins', () => {
   });
 
   afterAll(async () => {
-    for (const worker of workers) await worker.stop().catch(() => undefined);
+    await fleet.stopAll();
     await pipeline?.close();
   }, 120_000);
 

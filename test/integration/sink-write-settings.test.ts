@@ -3,13 +3,11 @@ import type { KafkaMessage } from 'kafkajs';
 import { BatchHandoff } from '../../src/sink/batch-handoff';
 import { createSinkActivities } from '../../src/activities/sink/write-rows';
 import { BATCH_NOT_ON_KAFKA } from '../../src/contracts/sink';
-import { applySchema } from '../../src/cassandra/apply-schema';
-import { createCassandraClient } from '../../src/cassandra/client';
-import { loadPipelineConfig, type PipelineConfig } from '../../src/config/pipeline-config';
+import type { PipelineConfig } from '../../src/config/pipeline-config';
 import { toUserRecord } from '../../src/record/user-record';
 import { cutBatch } from '../../src/sink/cut-batch';
 import { generateUsers } from '../../src/dev/fake-source/generator';
-import { stackAddresses, uniqueName } from '../support/stack-addresses';
+import { openScratchKeyspace } from '../support/scratch-keyspace';
 
 const T0 = Date.now();
 const now = new Date(T0);
@@ -23,11 +21,8 @@ function messages(version: number, fromOffset = 0, timestampMs = T0): KafkaMessa
 }
 
 async function withSink(env: Record<string, string>, body: (ctx: { config: PipelineConfig; client: Client; activities: ReturnType<typeof createSinkActivities>; handoff: BatchHandoff; read: KafkaMessage[] }) => Promise<void>) {
-  const config = loadPipelineConfig({ CASSANDRA_CONTACT_POINTS: stackAddresses().cassandraContactPoints.join(','), CASSANDRA_KEYSPACE: uniqueName('settings'), ...env });
-  const client = createCassandraClient(config.cassandra);
-  await client.connect();
+  const { config, client, drop } = await openScratchKeyspace('settings', env);
   try {
-    await applySchema(client, config.cassandra);
     const handoff = new BatchHandoff();
     const read: KafkaMessage[] = [];
     const activities = createSinkActivities({
@@ -36,8 +31,7 @@ async function withSink(env: Record<string, string>, body: (ctx: { config: Pipel
     });
     await body({ config, client, activities, handoff, read });
   } finally {
-    await client.execute(`DROP KEYSPACE IF EXISTS ${config.cassandra.keyspace}`).catch(() => undefined);
-    await client.shutdown();
+    await drop();
   }
 }
 

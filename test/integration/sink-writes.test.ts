@@ -4,27 +4,15 @@ import { createSinkActivities } from '../../src/activities/sink/write-rows';
 import { ROWS_NOT_HELD } from '../../src/contracts/sink';
 import { createKafka } from '../../src/kafka/client';
 import { readPartitionRange } from '../../src/kafka/read-range';
-import { applySchema } from '../../src/cassandra/apply-schema';
-import { createCassandraClient } from '../../src/cassandra/client';
 import { loadPipelineConfig } from '../../src/config/pipeline-config';
 import { toUserRecord } from '../../src/record/user-record';
 import { toBoundRow } from '../../src/cassandra/bound-row';
 import { generateUsers } from '../../src/dev/fake-source/generator';
 import { stackAddresses, uniqueName } from '../support/stack-addresses';
+import { scratchKeyspaceForFile } from '../support/scratch-keyspace';
 
 describe('writeRows against Cassandra', () => {
-  const config = loadPipelineConfig({ CASSANDRA_CONTACT_POINTS: stackAddresses().cassandraContactPoints.join(','), CASSANDRA_KEYSPACE: uniqueName('sink') });
-  const client = createCassandraClient(config.cassandra);
-
-  beforeAll(async () => {
-    await client.connect();
-    await applySchema(client, config.cassandra);
-  });
-
-  afterAll(async () => {
-    await client.execute(`DROP KEYSPACE IF EXISTS ${config.cassandra.keyspace}`).catch(() => undefined);
-    await client.shutdown();
-  });
+  const { config, client } = scratchKeyspaceForFile('sink');
 
   it('routes token-aware, prepares the upsert, keeps at most `concurrency` writes in flight, and upserts by id', async () => {
     expect((client as unknown as { options: ClientOptions }).options.policies?.loadBalancing).toBeInstanceOf(policies.loadBalancing.TokenAwarePolicy);

@@ -1,5 +1,5 @@
 import { startSourceServer } from '../../src/dev/fake-source/server';
-import { gatePauseTime } from '../../src/schedule/source-health';
+import { gatePauseTime } from '../../src/source-health/source-health';
 import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
 import { unusedPort } from '../support/ports';
 

@@ -1,9 +1,11 @@
 import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
-import { ownPauseTime, slotsBetween } from '../../src/schedule/catch-up';
+import { ownPauseTime } from '../../src/downtime/catch-up';
+import { slotsBetween } from '../../src/schedule/slot-times';
 import { slotWorkflowId } from '../../src/schedule/run-slots';
 import { settle } from '../support/faults';
 import { checkInvariant, expectInvariant } from '../support/invariant';
-import { WorkerProcess } from '../support/worker-process';
+import type { WorkerProcess } from '../support/worker-process';
+import { WorkerFleet } from '../support/worker-fleet';
 
 /** Slot times of every ingestSlot workflow of the pipeline, with how each ended. */
 async function slotRuns(pipeline: IsolatedPipeline): Promise<Map<string, string[]>> {
@@ -29,12 +31,8 @@ async function ctrlC(run: WorkerProcess): Promise<{ code: number | null; tail: s
 
 describe('npm start: stopping leaves no hole', () => {
   let pipeline: IsolatedPipeline;
-  const runs: WorkerProcess[] = [];
-  const start = async () => {
-    const run = await WorkerProcess.start('npm start', { ...pipeline.workerEnv(), SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '3', SLOT_TIMEOUT: '8s' });
-    runs.push(run);
-    return run;
-  };
+  const fleet = new WorkerFleet(() => pipeline.workerEnv());
+  const start = () => fleet.start('npm start', { SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '3', SLOT_TIMEOUT: '8s' });
 
   beforeAll(async () => {
     pipeline = await IsolatedPipeline.create({ SCHEDULE_INTERVAL: '1s', USERS_PER_SLOT: '3', SLOT_TIMEOUT: '8s' });
@@ -42,7 +40,7 @@ describe('npm start: stopping leaves no hole', () => {
   });
 
   afterAll(async () => {
-    for (const run of runs) await run.stop().catch(() => undefined);
+    await fleet.stopAll();
     await pipeline?.close();
   }, 120_000);
 
@@ -93,6 +91,6 @@ describe('npm start: stopping leaves no hole', () => {
     expect(expected.filter((t) => t > pausedAt!.toISOString()).length).toBeGreaterThanOrEqual(10);
     expectInvariant('npm-start-stop-and-catch-up', await checkInvariant(pipeline), { slots, missedWhileStopped: missed, stopSeconds: 12, slotTimeoutSeconds: 8, timedOutThenRerun });
     expect(await ctrlC(third)).toEqual({ code: 0, tail: [] });
-    for (const run of runs) expect(run.crashed).toBe(false);
+    for (const run of fleet.processes) expect(run.crashed).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
 import { settle } from '../support/faults';
 import { checkInvariant, expectInvariant } from '../support/invariant';
 import { runPipeline } from '../support/run-command';
-import { WorkerProcess } from '../support/worker-process';
+import { WorkerFleet } from '../support/worker-fleet';
 
 const ABSENT_MS = 150_000;
 
@@ -12,12 +12,8 @@ const ABSENT_MS = 150_000;
  */
 describe('deployed workers away for minutes', () => {
   let pipeline: IsolatedPipeline;
-  const workers: WorkerProcess[] = [];
-  const start = async (kind: 'ingest' | 'sink') => {
-    const worker = await WorkerProcess.start(kind, pipeline.workerEnv());
-    workers.push(worker);
-    return worker;
-  };
+  const fleet = new WorkerFleet(() => pipeline.workerEnv());
+  const start = (kind: 'ingest' | 'sink') => fleet.start(kind);
 
   beforeAll(async () => {
     pipeline = await IsolatedPipeline.create({ SCHEDULE_INTERVAL: '2s', USERS_PER_SLOT: '3' });
@@ -25,7 +21,7 @@ describe('deployed workers away for minutes', () => {
   });
 
   afterAll(async () => {
-    for (const worker of workers) await worker.stop().catch(() => undefined);
+    await fleet.stopAll();
     await pipeline?.close();
   }, 120_000);
 

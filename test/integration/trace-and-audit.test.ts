@@ -91,7 +91,7 @@ describe('trace and audit', () => {
     const to = runs[runs.length - 1]!.slotTime;
     const clean = await runPipeline(['audit', '--from', from, '--to', to, '--settle', '1s'], env);
     expect({ code: clean.code, stderr: clean.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(clean.stdout.trim()).toMatch(new RegExp(`^audit .*: ${runs.length} slot\\(s\\), ${runs.length} reconciled, 0 mismatched; users: ${runs.length * 4} fetched, ${runs.length * 4} in Cassandra, 0 dead-lettered, 0 missing$`));
+    expect(clean.stdout.trim()).toMatch(new RegExp(`^audit .*: ${runs.length} slot\\(s\\), ${runs.length} reconciled, 0 mismatched; users: ${runs.length * 4} fetched, ${runs.length * 4} in Cassandra, 0 dead-lettered, 0 rejected, 0 missing$`));
 
     // Two users of the second slot vanish from Cassandra.
     const victim = runs[1]!;
@@ -101,7 +101,7 @@ describe('trace and audit', () => {
     expect(broken.code).toBe(1);
     const lines = broken.stdout.trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toBe(`slot ${victim.slotTime} (${victim.workflowId}): fetched 4, published 4, in Cassandra 2, dead-lettered 0; missing 2: ${gone.join(', ')}`);
+    expect(lines[0]).toBe(`slot ${victim.slotTime} (${victim.workflowId}): fetched 4, published 4, in Cassandra 2, dead-lettered 0, rejected 0; missing 2: ${gone.join(', ')}`);
     expect(lines[1]).toMatch(/1 mismatched; users: .* 2 missing$/);
     const json = JSON.parse((await runPipeline(['audit', '--from', from, '--to', to, '--settle', '1s', '--json'], env)).stdout);
     expect(json.mismatched.map((m: { missing: string[] }) => m.missing)).toEqual([gone]);
@@ -129,7 +129,7 @@ describe('trace and audit', () => {
     }, 90_000, 1000);
     // The deletion of the test before may have been audited too, if its window was audited after it.
     const lines = status.audit.value.recent.mismatches as string[];
-    expect(lines.filter((line) => line.includes(victim.workflowId))).toEqual([`slot ${victim.slotTime} (${victim.workflowId}): fetched 4, published 4, in Cassandra 3, dead-lettered 0; missing 1: ${victim.ids[0]}`]);
+    expect(lines.filter((line) => line.includes(victim.workflowId))).toEqual([`slot ${victim.slotTime} (${victim.workflowId}): fetched 4, published 4, in Cassandra 3, dead-lettered 0, rejected 0; missing 1: ${victim.ids[0]}`]);
     expect(status.audit.value.recent.mismatchedSlots).toBe(lines.length);
     // It stays in the status after newer, clean windows were audited.
     await pipeline.schedule().unpause('one more window');

@@ -31,7 +31,7 @@ export async function startMisbehavingSource() {
       case 'over-cap': return void response.writeHead(200, json).end(JSON.stringify({ results: users, info: { padding: 'x'.repeat(256 * 1024) } }));
       case 'missing-fields': {
         const broken = users.map(({ login: _login, ...rest }) => rest);
-        return void response.writeHead(200, json).end(JSON.stringify({ results: broken, info: { results: broken.length, page: 1, version: '1.4' } }));
+        return void response.writeHead(200, json).end(JSON.stringify({ results: broken, info: { seed: url.searchParams.get('seed'), results: broken.length, page: 1, version: '1.4' } }));
       }
       default: return void response.writeHead(200, json).end(body);
     }

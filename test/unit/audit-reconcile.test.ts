@@ -19,7 +19,7 @@ describe('reconcileSlot', () => {
   it('names the users that are neither', () => {
     const verdict = reconcileSlot(run(), new Set(['a']), new Set(), settledBefore);
     expect(verdict).toMatchObject({ kind: 'mismatch', rows: 1, missing: ['b', 'c'] });
-    expect(describeVerdict(verdict)).toBe('slot 2026-12-01T00:50:00.000Z (random-names-2026-12-01T00:50:00Z): fetched 3, published 3, in Cassandra 1, dead-lettered 0; missing 2: b, c');
+    expect(describeVerdict(verdict)).toBe('slot 2026-12-01T00:50:00.000Z (random-names-2026-12-01T00:50:00Z): fetched 3, published 3, in Cassandra 1, dead-lettered 0, rejected 0; missing 2: b, c');
   });
 
   it('flags a slot that published fewer users than it fetched, even with every row present', () => {
@@ -44,5 +44,32 @@ describe('reconcileSlot', () => {
     expect(reconcileSlot(run({ status: 'RUNNING' }), new Set(), new Set(), settledBefore).kind).toBe('pending');
     expect(reconcileSlot(run({ closedAt: new Date('2026-12-01T01:00:05Z') }), new Set(), new Set(), settledBefore).kind).toBe('pending');
     expect(reconcileSlot(run({ result: { slotTime: 'x', seed: 's', fetched: 3, published: 3 } }), new Set(), new Set(), settledBefore).kind).toBe('unaudited');
+  });
+
+  describe('with source rejects: fetched = written + dead-lettered + rejected', () => {
+    const withRejects = run({
+      result: { slotTime: 's', seed: 's', fetched: 5, published: 3, ids: ['a', 'b', 'c'], rejected: 2, rejects: [{ key: 'reject:w:r:p1:3', uuid: 'bad' }, { key: 'reject:w:r:p1:4', uuid: 'd' }] },
+    });
+
+    it('reconciles when each reject is on the DLQ', () => {
+      const verdict = reconcileSlot(withRejects, new Set(['a', 'b', 'c']), new Set(), settledBefore, new Set(['reject:w:r:p1:3', 'reject:w:r:p1:4']));
+      expect(verdict).toMatchObject({ kind: 'reconciled', rows: 3, rejected: 2 });
+      expect(describeVerdict(verdict)).toContain('2 rejected');
+    });
+
+    it('counts a reject replayed after a fix by its row', () => {
+      expect(reconcileSlot(withRejects, new Set(['a', 'b', 'c', 'd']), new Set(), settledBefore, new Set(['reject:w:r:p1:3']))).toMatchObject({ kind: 'reconciled', rejected: 2 });
+    });
+
+    it('never hides a reject that is on no DLQ: the slot mismatches and names it', () => {
+      const verdict = reconcileSlot(withRejects, new Set(['a', 'b', 'c']), new Set(), settledBefore, new Set(['reject:w:r:p1:4']));
+      expect(verdict).toMatchObject({ kind: 'mismatch', rejected: 1 });
+      expect(describeVerdict(verdict)).toContain('missing 1: rejected bad not on the DLQ (reject:w:r:p1:3)');
+    });
+
+    it('mismatches when published and rejected fall short of fetched', () => {
+      const short = run({ result: { slotTime: 's', seed: 's', fetched: 5, published: 3, ids: ['a', 'b', 'c'], rejected: 1, rejects: [{ key: 'k' }] } });
+      expect(reconcileSlot(short, new Set(['a', 'b', 'c']), new Set(), settledBefore, new Set(['k'])).kind).toBe('mismatch');
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { PipelineLogger } from '../../src/logging/pipeline-logger';
-import { catchUpPlan, ownPauseNote, ownPauseTime, slotsBetween } from '../../src/schedule/catch-up';
+import { catchUpPlan, ownPauseNote, ownPauseTime } from '../../src/downtime/catch-up';
+import { slotsBetween } from '../../src/schedule/slot-times';
 
 describe('npm start owns its schedule\'s pause', () => {
   it('recognises its own pause note and when it was written; an operator\'s note is not its own', () => {

@@ -26,6 +26,7 @@ describe('dead letters', () => {
 
 describe('dead letters listed once', () => {
   const letter = (dlqOffset: number, origin: Record<string, string>) => ({
+    kind: 'sink' as const,
     partition: 0, offset: String(dlqOffset), key: 'k', value: Buffer.from('x'), reason: 'bad', source: '', failedAt: null, replays: 0,
     headers: Object.fromEntries(Object.entries(origin).map(([k, v]) => [`dlq-source-${k}`, v])),
   });
@@ -44,5 +45,16 @@ describe('dead letters listed once', () => {
   it('keep letters without origin headers apart, by their place on the DLQ', () => {
     expect(distinctDeadLetters([letter(0, {}), letter(1, {})])).toHaveLength(2);
     expect(originKey(letter(3, {}))).toBe('dlq:0@3');
+  });
+
+  it('count the copies of one source reject (a retried quarantine) once, and its rejects in other runs apart', () => {
+    const reject = (dlqOffset: number, runId: string) => ({
+      ...letter(dlqOffset, {}),
+      kind: 'source-reject' as const,
+      headers: { 'dlq-kind': 'source-reject', 'dlq-source-workflow-id': 'w', 'dlq-source-run-id': runId, 'dlq-source-page': '1', 'dlq-source-index': '4' },
+    });
+    const letters = distinctDeadLetters([reject(0, 'r1'), reject(1, 'r1'), reject(2, 'r2')]);
+    expect(letters.map((l) => [l.offset, l.copies])).toEqual([['0', 2], ['2', 1]]);
+    expect(originKey(reject(0, 'r1'))).toBe('reject:w:r1:p1:4');
   });
 });

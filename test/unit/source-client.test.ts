@@ -43,16 +43,11 @@ function json(status: number, body: unknown, headers: http.OutgoingHttpHeaders =
 
 const validUser = generateUsers({ seed: 'client-fixture', page: 1, results: 1, nat: ['GB'] })[0]!;
 const info = { seed: 'client-fixture', results: 1, page: 1, version: '1.4' };
-const userWithout = (drop: (user: Record<string, any>) => void): unknown => {
-  const copy = structuredClone(validUser) as Record<string, any>;
-  drop(copy);
-  return copy;
-};
 
 const TIMEOUT_MS = 400;
 const CAP_BYTES = 2048;
 
-describe('createSourceClient → fetchUsers failures', () => {
+describe('createSourceClient → fetchPage failures', () => {
   it.each<{
     case: string;
     handler: Handler;
@@ -64,7 +59,7 @@ describe('createSourceClient → fetchUsers failures', () => {
       case: '{"error": ...} body with HTTP 200',
       handler: json(200, { error: 'Uh oh, something has gone wrong.' }),
       errorClass: SourceInvalidResponseError,
-      retryable: false,
+      retryable: true,
       message: 'the API reported an error: "Uh oh, something has gone wrong."',
     },
     {
@@ -74,43 +69,22 @@ describe('createSourceClient → fetchUsers failures', () => {
         r.end('<!DOCTYPE html>\n<html>\n<body>Bad gateway</body>\n</html>');
       },
       errorClass: SourceInvalidResponseError,
-      retryable: false,
+      retryable: true,
       message: 'body is not JSON (Unexpected token \'<\'',
     },
     {
       case: 'truncated JSON',
       handler: json(200, '{"results":[{"gender":"male","name":{"title":"Mr"'),
       errorClass: SourceInvalidResponseError,
-      retryable: false,
+      retryable: true,
       message: 'starts with "{"results":[{"gender"',
     },
     {
       case: 'empty results',
       handler: json(200, { results: [], info }),
       errorClass: SourceInvalidResponseError,
-      retryable: false,
+      retryable: true,
       message: 'it holds 0 users (expected 1)',
-    },
-    {
-      case: 'a user without login.uuid',
-      handler: json(200, { results: [userWithout((u) => delete u.login.uuid)], info }),
-      errorClass: SourceInvalidResponseError,
-      retryable: false,
-      message: 'results[0].login.uuid is missing',
-    },
-    {
-      case: 'a login.uuid that is not a uuid',
-      handler: json(200, { results: [userWithout((u) => (u.login.uuid = 'not-a-uuid'))], info }),
-      errorClass: SourceInvalidResponseError,
-      retryable: false,
-      message: 'results[0].login.uuid is "not-a-uuid"',
-    },
-    {
-      case: 'a user with coordinates as numbers',
-      handler: json(200, { results: [userWithout((u) => (u.location.coordinates.latitude = 12.5))], info }),
-      errorClass: SourceInvalidResponseError,
-      retryable: false,
-      message: 'results[0].location.coordinates.latitude is 12.5',
     },
     {
       case: 'HTTP 500',
@@ -197,7 +171,7 @@ describe('createSourceClient → fetchUsers failures', () => {
     const server = await serve(handler);
     try {
       const client = createSourceClient({ baseUrl: server.url, timeoutMs: TIMEOUT_MS, maxResponseBytes: CAP_BYTES });
-      const error = await client.fetchUsers({ results: 1, seed: 'x' }).then(
+      const error = await client.fetchPage({ results: 1, seed: 'x' }).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -215,7 +189,7 @@ describe('createSourceClient → fetchUsers failures', () => {
     const server = await serve(json(429, { error: 'slow down' }, { 'retry-after': '3' }));
     try {
       const client = createSourceClient({ baseUrl: server.url, timeoutMs: TIMEOUT_MS, maxResponseBytes: CAP_BYTES });
-      const error = await client.fetchUsers({ results: 1, seed: 'x' }).catch((e: unknown) => e);
+      const error = await client.fetchPage({ results: 1, seed: 'x' }).catch((e: unknown) => e);
       expect(error).toMatchObject({ status: 429, retryAfterMs: 3000, retryable: true });
     } finally {
       await server.close();
@@ -228,7 +202,7 @@ describe('createSourceClient → query validation', () => {
     const server = await serve(json(200, { results: [validUser], info }));
     try {
       const client = createSourceClient({ baseUrl: server.url, timeoutMs: TIMEOUT_MS, maxResponseBytes: CAP_BYTES });
-      await expect(client.fetchUsers({ results, seed: 'x' })).rejects.toThrow(/expected an integer 1\.\.5000/);
+      await expect(client.fetchPage({ results, seed: 'x' })).rejects.toThrow(/expected an integer 1\.\.5000/);
       expect(server.requests).toHaveLength(0);
     } finally {
       await server.close();
@@ -239,7 +213,7 @@ describe('createSourceClient → query validation', () => {
     const server = await serve(json(200, { results: [validUser], info }));
     try {
       const client = createSourceClient({ baseUrl: server.url, timeoutMs: 2000, maxResponseBytes: 1_000_000 });
-      await client.fetchUsers({ results: 1, seed: 'a b&c', page: 3, nat: ['GB', 'NL'] });
+      await client.fetchPage({ results: 1, seed: 'a b&c', page: 3, nat: ['GB', 'NL'] });
       const sent = new URL(server.requests[0]!, 'http://x');
       expect(sent.pathname).toBe('/api/');
       expect(Object.fromEntries(sent.searchParams)).toEqual({ results: '1', seed: 'a b&c', page: '3', nat: 'GB,NL' });
@@ -254,7 +228,7 @@ describe('createSourceClient against the local randomuser-compatible server', ()
     const server = await startSourceServer({ host: '127.0.0.1', port: 0 });
     try {
       const client = createSourceClient({ baseUrl: server.url, timeoutMs: 5000, maxResponseBytes: 5_000_000 });
-      const users = await client.fetchUsers({ results: 25, seed: 'client-happy', page: 2, nat: ['ca', 'nl'] });
+      const { users } = (await client.fetchPage({ results: 25, seed: 'client-happy', page: 2, nat: ['ca', 'nl'] })) as { users: { nat: string }[] };
       expect(users).toHaveLength(25);
       expect(new Set(users.map((u) => u.nat))).toEqual(new Set(['CA', 'NL']));
       expect(users).toEqual(generateUsers({ seed: 'client-happy', page: 2, results: 25, nat: ['CA', 'NL'] }));
@@ -267,7 +241,7 @@ describe('createSourceClient against the local randomuser-compatible server', ()
     const server = await startSourceServer({ port: 0 });
     try {
       const client = createSourceClient({ baseUrl: server.url, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
-      const error = await client.fetchUsers({ results: 1, seed: 'x', nat: ['ZZ'] }).catch((e: unknown) => e);
+      const error = await client.fetchPage({ results: 1, seed: 'x', nat: ['ZZ'] }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SourceHttpError);
       expect(error).toMatchObject({ status: 400, retryable: false });
       expect((error as Error).message).toContain('unknown nationality "ZZ"');
@@ -280,7 +254,7 @@ describe('createSourceClient against the local randomuser-compatible server', ()
     const server = await startSourceServer({ port: 0 });
     await server.close();
     const client = createSourceClient({ baseUrl: server.url, timeoutMs: 2000, maxResponseBytes: 1_000_000 });
-    const error = await client.fetchUsers({ results: 1, seed: 'x' }).catch((e: unknown) => e);
+    const error = await client.fetchPage({ results: 1, seed: 'x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceNetworkError);
     expect((error as Error).message).toContain('ECONNREFUSED');
   });
@@ -298,5 +272,33 @@ describe('parseRetryAfterMs', () => {
     [null, undefined],
   ])('%p → %p', (header, expected) => {
     expect(parseRetryAfterMs(header, now)).toBe(expected);
+  });
+});
+
+describe('createSourceClient → a page with a bad user', () => {
+  it('returns the page whole: users are checked one by one after the envelope (record/source-reject.ts)', async () => {
+    const bad = { ...structuredClone(validUser), login: { uuid: 'not-a-uuid' } };
+    const server = await serve(json(200, { results: [validUser, bad], info: { ...info, results: 2 } }));
+    try {
+      const client = createSourceClient({ baseUrl: server.url, timeoutMs: 2000, maxResponseBytes: 1_000_000 });
+      const page = await client.fetchPage({ results: 2, seed: 'x' });
+      expect(page.users).toEqual([validUser, bad]);
+      expect(page.url).toBe(`${server.url}?results=2&seed=x`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses an envelope without a results array, retryably', async () => {
+    const server = await serve(json(200, { results: 'none', info }));
+    try {
+      const client = createSourceClient({ baseUrl: server.url, timeoutMs: 2000, maxResponseBytes: 1_000_000 });
+      const error = await client.fetchPage({ results: 1, seed: 'x' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SourceInvalidResponseError);
+      expect(error).toMatchObject({ retryable: true });
+      expect((error as Error).message).toContain('results is "none"');
+    } finally {
+      await server.close();
+    }
   });
 });

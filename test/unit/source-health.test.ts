@@ -1,6 +1,6 @@
 import { SourceHttpError, SourceNetworkError, SourceTimeoutError } from '../../src/source/errors';
 import { lastingFailureCause } from '../../src/source/lasting-failure';
-import { gateNote, gatePauseTime, SourceHealthTracker } from '../../src/schedule/source-health';
+import { gateNote, gatePauseTime, SourceHealthTracker } from '../../src/source-health/source-health';
 
 describe('lastingFailureCause: failures that retrying will not fix soon', () => {
   const url = 'http://source.test/api/';

@@ -1,6 +1,6 @@
 import { loadPipelineConfig } from '../../src/config/pipeline-config';
 import { ConfigError } from '../../src/config/parse-env';
-import { backoffDelay, formatDowntime, OutageLog, outageReason, waitForServer } from '../../src/pipeline/wait-for-server';
+import { backoffDelay, formatDowntime, OutageLog, outageReason, waitForServer } from '../../src/servers/wait-for-server';
 import { isTemporalUnavailable } from '../../src/temporal/unavailable';
 import { uncommittedLine } from '../../src/workers/stop-signals';
 

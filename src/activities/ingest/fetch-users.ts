@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { FetchActivities, FetchUsersInput } from '../../contracts/ingest';
 import type { SourceClient } from '../../source/client';
-import { toUserRecord, type UserRecord } from '../../record/user-record';
+import { splitPage, type SplitPage } from '../../record/source-reject';
 
 /** A source failure becomes a Temporal failure: retried when retrying can help, final when it cannot. */
 export function toActivityFailure(error: unknown): ApplicationFailure {
@@ -16,30 +16,30 @@ export function createFetchActivities(deps: {
   source: SourceClient;
   now?: () => Date;
   onFetched?: (count: number, input: FetchUsersInput) => void;
+  /** Users of a page that could not become records (quarantined by the workflow). */
+  onRejected?: (count: number, input: FetchUsersInput) => void;
   /** Every failed request to the source, before it becomes the activity's failure. */
   onFetchFailed?: (error: unknown, input: FetchUsersInput) => void;
 }): FetchActivities {
   const now = deps.now ?? (() => new Date());
   return {
-    /** Fetches one page of a slot's users and maps them to records (pure mapping, see record/). */
-    async fetchUsers(input: FetchUsersInput): Promise<UserRecord[]> {
-      let users;
+    /**
+     * Fetches one page of a slot's users and splits it: each user is validated and mapped on its own
+     * (record/source-reject.ts), so a bad user is a reject and its page's good users still flow. Only a
+     * page that is unusable as a whole (not JSON, cut short, no results) fails the request.
+     */
+    async fetchUsers(input: FetchUsersInput): Promise<SplitPage> {
+      let page;
       try {
-        users = await deps.source.fetchUsers({ results: input.pageSize, seed: input.seed, page: input.page });
+        page = await deps.source.fetchPage({ results: input.pageSize, seed: input.seed, page: input.page });
       } catch (error) {
         deps.onFetchFailed?.(error, input);
         throw toActivityFailure(error);
       }
-      const fetchedAt = now();
-      const slotTime = new Date(input.slotTime);
-      let records: UserRecord[];
-      try {
-        records = users.slice(0, input.take).map((user) => toUserRecord(user, { slotTime, fetchedAt }));
-      } catch (error) {
-        throw ApplicationFailure.nonRetryable(`source user cannot be mapped: ${(error as Error).message}`, 'UnmappableUser');
-      }
-      deps.onFetched?.(records.length, input);
-      return records;
+      const split = splitPage(page.users, input.take, { page: input.page, sourceUrl: page.url, slotTime: new Date(input.slotTime), fetchedAt: now() });
+      deps.onFetched?.(split.records.length + split.rejects.length, input);
+      if (split.rejects.length > 0) deps.onRejected?.(split.rejects.length, input);
+      return split;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { auditSlots, DEFAULT_SETTLE_MS } from '../../audit/audit-slots';
+import { auditSlots, DEFAULT_SETTLE_MS, type AuditReport } from '../../audit/audit-slots';
 import { describeVerdict } from '../../audit/reconcile-slot';
 import type { CommandContext } from '../context';
 import { formatTime } from '../output';
@@ -7,11 +7,14 @@ import { parseCommandArgs, parseDurationOption, parseTimeOption, UsageError } fr
 export const AUDIT_HELP = `usage: pipeline audit --from TIME --to TIME [--settle 1m] [--json]
 
 Reconciles every slot of the schedule whose slot time lies in [--from, --to] (ISO 8601, or now, now-1h):
-the users each slot's workflow fetched against the rows in Cassandra and the dead letters in the DLQ.
+the users each slot's workflow fetched against the rows in Cassandra, the dead letters in the DLQ and the
+source users it rejected (quarantined on the DLQ): fetched = written + dead-lettered + rejected.
 Prints one line per slot that does not reconcile (users missing, fewer published than fetched, a run
 that never completed) and a summary. Slots closed less than --settle ago are left as pending.
 
-exit codes: 0 every slot reconciles, 1 a mismatch (or a server failed), 2 wrong command line`;
+exit codes: 0 every slot reconciles (or is pending), 1 a slot mismatched (or a server failed),
+  2 wrong command line, 3 none mismatched but a slot is not auditable (its result could not be read,
+  or it ran before slots recorded their ids): the summary line says how many`;
 
 export async function auditCommand(context: CommandContext, args: string[]): Promise<number> {
   const { values } = parseCommandArgs('audit', args, { from: { type: 'string' }, to: { type: 'string' }, settle: { type: 'string' } });
@@ -50,8 +53,14 @@ export async function auditCommand(context: CommandContext, args: string[]): Pro
     console.log(
       `audit ${formatTime(from)} .. ${formatTime(to)}: ${report.slots} slot(s), ${report.reconciled} reconciled, ${report.mismatched.length} mismatched` +
         `${report.pending ? `, ${report.pending} pending` : ''}${report.unaudited ? `, ${report.unaudited} not auditable` : ''}; ` +
-        `users: ${u.fetched} fetched, ${u.rows} in Cassandra, ${u.deadLettered} dead-lettered, ${u.missing} missing`,
+        `users: ${u.fetched} fetched, ${u.rows} in Cassandra, ${u.deadLettered} dead-lettered, ${u.rejected} rejected, ${u.missing} missing`,
     );
   }
-  return report.mismatched.length > 0 ? 1 : 0;
+  return auditExitCode(report);
+}
+
+/** 1 when a slot mismatched; else 3 when a slot could not be audited, so a clean exit means audited and clean. */
+export function auditExitCode(report: Pick<AuditReport, 'mismatched' | 'unaudited'>): number {
+  if (report.mismatched.length > 0) return 1;
+  return report.unaudited > 0 ? 3 : 0;
 }

@@ -5,14 +5,18 @@ import { parseCommandArgs, UsageError } from '../usage';
 
 export const DLQ_HELP = `usage: pipeline dlq <command> [options]
 
-The dead-letter topic (KAFKA_DLQ_TOPIC, default random_names.dlq) holds messages the consumer could not
-use, each with its reason and origin (source topic, partition, offset). A message dead-lettered twice (its
-consumer died before committing) is listed and replayed once.
+The dead-letter topic (KAFKA_DLQ_TOPIC, default random_names.dlq) holds two kinds of letters, each with its
+reason and origin:
+  sink           a Kafka message the sink could not use (origin: source topic, partition, offset)
+  source reject  a user of a source page that could not become a record (origin: slot, page, position;
+                 the user's JSON as it came, its source URL and fetch time are on the letter)
+A letter stored twice (a consumer or a slot's quarantine retried) is listed and replayed once.
 
 commands:
   list [--limit N]   show the dead messages not yet replayed (default limit 50)
-  replay             re-validate every dead message: valid ones go back to the data topic and become rows,
-                     the others stay listed with their current reason; nothing is lost
+  replay             re-validate every dead message: valid ones go back to the data topic and become rows
+                     (a source reject as the record its user makes today, once the schema or mapping is
+                     fixed), the others stay listed with their current reason; nothing is lost
 
 options: --json for machine-readable output, -h/--help`;
 
@@ -25,6 +29,11 @@ function preview(value: Buffer | null): string {
 function copiesNote(letters: { copies: number }[]): string {
   const extra = letters.reduce((sum, l) => sum + l.copies - 1, 0);
   return extra === 0 ? '' : `; ${extra} repeated ${extra === 1 ? 'copy' : 'copies'} of them on the topic not listed again`;
+}
+
+function rejectsNote(letters: { kind: string }[]): string {
+  const rejects = letters.filter((l) => l.kind === 'source-reject').length;
+  return rejects === 0 ? '' : `, ${rejects} of them source ${rejects === 1 ? 'reject' : 'rejects'}`;
 }
 
 export async function dlqCommand(context: CommandContext, args: string[]): Promise<number> {
@@ -46,7 +55,7 @@ export async function dlqCommand(context: CommandContext, args: string[]): Promi
         () =>
           letters.length === 0
             ? `no dead messages in ${context.config.kafka.dlqTopic}`
-            : `${table(['dlq offset', 'key', 'reason', 'origin', 'value'], letters.map((l) => [`${l.partition}@${l.offset}`, l.key ?? 'null', l.reason, l.source, preview(l.value)]))}\n(${letters.length} shown${copiesNote(letters)})`,
+            : `${table(['dlq offset', 'kind', 'key', 'reason', 'origin', 'value'], letters.map((l) => [`${l.partition}@${l.offset}`, l.kind === 'source-reject' ? 'source reject' : 'sink', l.key ?? 'null', l.reason, l.source, preview(l.value)]))}\n(${letters.length} shown${rejectsNote(letters)}${copiesNote(letters)})`,
       );
       return 0;
     }

@@ -1,7 +1,9 @@
-import { slotsBetween } from '../../schedule/catch-up';
-import { ScheduleNotFoundError, WorkflowNotFoundError, type Client, type ScheduleDescription } from '@temporalio/client';
+import { slotsBetween } from '../../schedule/slot-times';
+import type { ScheduleDescription } from '@temporalio/client';
+import { withSchedule } from '../schedule-not-found';
 import { ensureSchedule } from '../../schedule/ensure-schedule';
 import { runSlots } from '../../schedule/run-slots';
+import { describeSchedule, type ScheduleSummary } from '../../schedule/describe-schedule';
 import type { IngestSlotInput } from '../../contracts/ingest';
 import type { CommandContext } from '../context';
 import { emit, formatAgo, formatTime, table } from '../output';
@@ -48,7 +50,8 @@ export async function scheduleCommand(context: CommandContext, args: string[]): 
     case 'describe': {
       const { values } = parseCommandArgs('schedule describe', rest, {});
       if (values.help) return help();
-      const description = await describeSchedule(await context.temporal(), id);
+      const temporal = await context.temporal();
+      const description = await withSchedule(id, () => describeSchedule(temporal, id));
       emit(!!values.json, description, () => renderDescription(description));
       return 0;
     }
@@ -102,56 +105,6 @@ function help(): number {
   return 0;
 }
 
-async function withSchedule<T>(id: string, action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    if (error instanceof ScheduleNotFoundError) throw new CommandError(`schedule "${id}" does not exist (create it with: pipeline schedule create)`);
-    throw error;
-  }
-}
-
-export interface ScheduleSummary {
-  scheduleId: string;
-  paused: boolean;
-  note: string | null;
-  intervalMs: number | null;
-  usersPerSlot: number | null;
-  nextFireTimes: string[];
-  recentRuns: { slotTime: string; workflowId: string; status: string }[];
-  actionsTaken: number;
-  actionsSkippedOverlap: number;
-  actionsMissedCatchupWindow: number;
-}
-
-export async function describeSchedule(temporal: Client, id: string): Promise<ScheduleSummary> {
-  const d = await withSchedule(id, () => temporal.schedule.getHandle(id).describe());
-  const args = d.action.type === 'startWorkflow' ? (d.action.args as { usersPerSlot?: number }[] | undefined) : undefined;
-  const recentRuns = await Promise.all(
-    d.info.recentActions.slice(-10).map(async (a) => {
-      let status = 'UNKNOWN';
-      try {
-        status = (await temporal.workflow.getHandle(a.action.workflow.workflowId, a.action.workflow.firstExecutionRunId).describe()).status.name;
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-        status = 'NOT_FOUND';
-      }
-      return { slotTime: a.scheduledAt.toISOString(), workflowId: a.action.workflow.workflowId, status };
-    }),
-  );
-  return {
-    scheduleId: id,
-    paused: d.state.paused,
-    note: d.state.note ?? null,
-    intervalMs: d.spec.intervals?.[0] ? Number(d.spec.intervals[0].every) : null,
-    usersPerSlot: args?.[0]?.usersPerSlot ?? null,
-    nextFireTimes: d.info.nextActionTimes.slice(0, 5).map((t) => t.toISOString()),
-    recentRuns,
-    actionsTaken: d.info.numActionsTaken,
-    actionsSkippedOverlap: d.info.numActionsSkippedOverlap,
-    actionsMissedCatchupWindow: d.info.numActionsMissedCatchupWindow,
-  };
-}
 
 function renderDescription(s: ScheduleSummary): string {
   return [

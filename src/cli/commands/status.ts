@@ -1,12 +1,14 @@
 import type { Client as CassandraClient } from 'cassandra-driver';
 import { recentAudits, type RecentAudits } from '../../audit/latest-audit';
 import { consumerLag, type PartitionLag } from '../../kafka/consumer-lag';
+import { readDeadLetters } from '../../kafka/dead-letter-queue';
 import type { CommandContext } from '../context';
 import { formatAgo, formatTime, table } from '../output';
 import { parseCommandArgs, parseDurationOption } from '../usage';
 import { waitingOn } from '../waiting';
 import { slotHealth, type SlotHealth } from '../../schedule/slot-health';
-import { describeSchedule, type ScheduleSummary } from './schedule';
+import { describeSchedule, type ScheduleSummary } from '../../schedule/describe-schedule';
+import { withSchedule } from '../schedule-not-found';
 
 export const STATUS_HELP = `usage: pipeline status [--watch] [--every DURATION] [--json]
 
@@ -24,7 +26,8 @@ export interface PipelineStatus {
   ingestTaskQueue: string;
   schedule: Section<ScheduleSummary>;
   consumer: Section<{ group: string; topic: string; partitions: PartitionLag[]; totalLag: number }>;
-  deadLetters: Section<{ topic: string; depth: number }>;
+  /** depth: messages on the topic; pending: the letters not yet replayed, by kind (read only when the topic holds any). */
+  deadLetters: Section<{ topic: string; depth: number; pending?: { sink: number; sourceRejects: number } }>;
   rows: Section<{ table: string; count: number; method: string }>;
   pollers: Section<{ taskQueue: string; kind: string; identity: string; lastAccess: string | null }[]>;
   slots: Section<SlotHealth>;
@@ -74,14 +77,20 @@ export async function collectStatus(context: CommandContext): Promise<PipelineSt
         consumerLag(admin, config.kafka.consumerGroup, config.kafka.topic),
         admin.fetchTopicOffsets(config.kafka.dlqTopic),
       ]);
-      return { lag, dlqDepth: dlq.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0) };
+      const dlqDepth = dlq.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
+      // Rejected source users sit on the DLQ beside the sink's letters: count each kind (bounded wait).
+      const pending = dlqDepth === 0 ? { sink: 0, sourceRejects: 0 } : await withTimeout(countPendingLetters(context), 10_000, 'no answer within 10 s').catch(() => undefined);
+      return { lag, dlqDepth, pending };
     } finally {
       await admin.disconnect();
     }
   };
   const kafka = section('kafka', kafkaSections, `${config.kafka.brokers.join(',')} (KAFKA_BROKERS)`);
   const [schedule, kafkaResult, rows, pollers, slots, audit] = await Promise.all([
-    section('temporal', async () => describeSchedule(await context.temporal(), config.schedule.id)),
+    section('temporal', async () => {
+      const temporal = await context.temporal();
+      return withSchedule(config.schedule.id, () => describeSchedule(temporal, config.schedule.id));
+    }),
     kafka,
     section('cassandra', async () => countRows(await context.cassandra(), config.cassandra.keyspace, config.cassandra.table), `${config.cassandra.contactPoints.join(',')} (CASSANDRA_CONTACT_POINTS)`),
     section('temporal', async () => {
@@ -108,7 +117,9 @@ export async function collectStatus(context: CommandContext): Promise<PipelineSt
     consumer: kafkaResult.ok
       ? { ok: true, value: { group: config.kafka.consumerGroup, topic: config.kafka.topic, partitions: kafkaResult.value.lag, totalLag: kafkaResult.value.lag.reduce((s, p) => s + p.lag, 0) } }
       : kafkaResult,
-    deadLetters: kafkaResult.ok ? { ok: true, value: { topic: config.kafka.dlqTopic, depth: kafkaResult.value.dlqDepth } } : kafkaResult,
+    deadLetters: kafkaResult.ok
+      ? { ok: true, value: { topic: config.kafka.dlqTopic, depth: kafkaResult.value.dlqDepth, ...(kafkaResult.value.pending ? { pending: kafkaResult.value.pending } : {}) } }
+      : kafkaResult,
     rows,
     pollers,
     slots,
@@ -133,7 +144,7 @@ export function renderStatus(s: PipelineStatus): string {
     out.push(`consumer   group ${c.group} on ${c.topic}: lag ${c.totalLag}`);
     out.push(table(['partition', 'end offset', 'committed', 'lag'], c.partitions.map((p) => [String(p.partition), p.endOffset, p.committedOffset ?? '-', String(p.lag)])).replace(/^/gm, '           '));
   } else out.push(`consumer   ${s.consumer.error}`);
-  out.push(s.deadLetters.ok ? `dlq        ${s.deadLetters.value.topic}: ${s.deadLetters.value.depth} message(s)` : `dlq        ${s.deadLetters.error}`);
+  out.push(s.deadLetters.ok ? `dlq        ${s.deadLetters.value.topic}: ${s.deadLetters.value.depth} message(s)${renderPending(s.deadLetters.value.pending)}` : `dlq        ${s.deadLetters.error}`);
   out.push(s.rows.ok ? `rows       ${s.rows.value.table}: ${s.rows.value.count} — ${s.rows.value.method}` : `rows       ${s.rows.error}`);
   out.push('');
   if (s.pollers.ok) {
@@ -143,6 +154,17 @@ export function renderStatus(s: PipelineStatus): string {
   out.push(...renderSlots(s));
   out.push(...renderAudit(s));
   return out.join('\n');
+}
+
+function renderPending(pending: { sink: number; sourceRejects: number } | undefined): string {
+  if (pending === undefined) return '';
+  return `; not replayed: ${pending.sink} sink dead letter(s), rejected ${pending.sourceRejects} source user(s) (pipeline dlq list)`;
+}
+
+async function countPendingLetters(context: CommandContext): Promise<{ sink: number; sourceRejects: number }> {
+  const { letters } = await readDeadLetters(context.kafka(), context.config.kafka);
+  const sourceRejects = letters.filter((l) => l.kind === 'source-reject').length;
+  return { sink: letters.length - sourceRejects, sourceRejects };
 }
 
 /** Slots waiting for a worker, and slots that never completed with the command that runs them again. */

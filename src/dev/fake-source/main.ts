@@ -1,5 +1,6 @@
 import { parseEnv, ConfigError } from '../../config/parse-env';
 import { PipelineEnvSchema } from '../../config/pipeline-config';
+import { exitWhenDrained } from '../../logging/exit-when-drained';
 import { startSourceServer, type SourceServer } from './server';
 
 /**
@@ -14,7 +15,8 @@ async function main(): Promise<void> {
     env = parseEnv(SourceServerEnvSchema, process.env);
   } catch (error) {
     console.error(`error: ${error instanceof ConfigError ? error.message : String(error)}`);
-    process.exit(1);
+    process.exitCode = 1;
+    return;
   }
   const { SOURCE_SERVER_HOST: host, SOURCE_SERVER_PORT: port } = env;
 
@@ -24,7 +26,8 @@ async function main(): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
     console.error(`could not listen on ${host}:${port}: ${code} (is another process using the port?)`);
-    process.exit(1);
+    process.exitCode = 1;
+    return;
   }
   console.log(`randomuser-compatible source listening on ${server.url}`);
 
@@ -34,10 +37,10 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal} received, closing randomuser-compatible source`);
     server.close().then(
-      () => process.exit(0),
+      () => exitWhenDrained(0),
       (error: unknown) => {
         console.error(`could not close the source server cleanly: ${error instanceof Error ? error.message : String(error)}`);
-        process.exit(1);
+        exitWhenDrained(1);
       },
     );
   };

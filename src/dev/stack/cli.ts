@@ -1,16 +1,20 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { exitWhenDrained } from '../../logging/exit-when-drained';
 import { ConfigError } from '../../config/parse-env';
 import { PrerequisiteError } from './provision';
 import { loadStackSettings } from './settings';
-import { AggregateStackError, StackServiceError, findService, logFileOf, stackDown, stackServices, stackStatus, stackUp } from './stack';
+import { AggregateStackError, StackPurgeRefusedError, StackServiceError, findService, logFileOf, purgeStackData, stackDown, stackServices, stackStatus, stackUp } from './stack';
 
 const USAGE = `usage: npm run stack -- <command>
 
 commands:
   up                      provision (first time) and start Temporal, Kafka and Cassandra; wait until each answers
-  down [--purge]          stop every server the stack started; --purge also deletes their data and logs
-  status                  show each server: ready, running but not answering, or stopped
+  down [--purge]          stop every process the stack started, also those started with other STACK_* settings
+                          (every record under STACK_DIR/run); --purge then deletes data, logs and records, and
+                          refuses while a recorded process still runs
+  status                  show each server: ready, running but not answering, or stopped; and every other
+                          recorded process (started with other settings)
   logs [service] [-f] [-n LINES]
                           print the end of a server's log (temporal, kafka or kafka-N, cassandra); -f follows it
 
@@ -46,14 +50,18 @@ async function main(argv: string[]): Promise<number> {
     case 'down': {
       const purge = rest.includes('--purge');
       expectNoArguments(command, rest.filter((a) => a !== '--purge'));
-      const results = await stackDown(settings, { purge }, progress);
+      // Every process is stopped and reported first; the purge then refuses if one still runs.
+      const results = await stackDown(settings, { purge: false }, progress);
       let clean = true;
       for (const r of results) {
         const ports = r.portsStillOpen.length > 0 ? `, but port ${r.portsStillOpen.join(', ')} still answers (another process?)` : '';
         if (ports) clean = false;
-        console.log(`${r.service.padEnd(12)} ${r.outcome}${ports}`);
+        console.log(`${r.service.padEnd(12)} ${r.outcome}${ports}${r.otherEnvironment ? ' (started with other settings)' : ''}`);
       }
-      if (purge) console.log(`data and logs removed from ${settings.dataDir}`);
+      if (purge) {
+        purgeStackData(settings);
+        console.log(`data and logs removed from ${settings.dataDir}`);
+      }
       return clean ? 0 : 1;
     }
     case 'status': {
@@ -63,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
         console.log(`${s.service.padEnd(12)} ${s.state}${s.pid ? ` (pid ${s.pid})` : ''}${s.detail ? `: ${s.detail}` : ''}`);
         if (s.state !== 'stopped') for (const a of s.addresses) console.log(`${''.padEnd(12)}   ${a}`);
       }
-      return statuses.every((s) => s.state === 'ready') ? 0 : 1;
+      return statuses.every((s) => s.otherEnvironment || s.state === 'ready') ? 0 : 1;
     }
     case 'logs':
       return showLogs(settings, rest);
@@ -109,18 +117,18 @@ async function showLogs(settings: ReturnType<typeof loadStackSettings>, args: st
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitWhenDrained(code),
   (error: unknown) => {
     if (error instanceof AggregateStackError) {
       for (const e of error.errors) console.error(`error: ${e.message}`);
     } else if (error instanceof StackServiceError) {
       console.error(`error: ${error.message}`);
       if (error.logTail) console.error(`--- last lines of the ${error.service} log ---\n${error.logTail}`);
-    } else if (error instanceof UsageError || error instanceof ConfigError || error instanceof PrerequisiteError) {
+    } else if (error instanceof UsageError || error instanceof ConfigError || error instanceof PrerequisiteError || error instanceof StackPurgeRefusedError) {
       console.error(`error: ${error.message}`);
     } else {
       console.error(error);
     }
-    process.exit(1);
+    exitWhenDrained(1);
   },
 );

@@ -12,6 +12,8 @@ export interface ProcessRecord {
   /** A string of its command line that tells our server apart from another process that got the same pid. */
   marker: string;
   startedAt: string;
+  /** The kernel's start time of the process (clock ticks after boot): with the pid, it names one process only. */
+  processStart?: string;
   logFile: string;
 }
 
@@ -50,6 +52,7 @@ export function launch(dataDir: string, spec: LaunchSpec): ProcessRecord {
     command: spec.command,
     marker: spec.marker,
     startedAt: new Date().toISOString(),
+    processStart: processStartTime(child.pid),
     logFile: spec.logFile,
   };
   fs.writeFileSync(recordPath(dataDir, spec.name), JSON.stringify(record, null, 2));
@@ -58,19 +61,55 @@ export function launch(dataDir: string, spec: LaunchSpec): ProcessRecord {
 
 export function readRecord(dataDir: string, name: string): ProcessRecord | undefined {
   try {
-    return JSON.parse(fs.readFileSync(recordPath(dataDir, name), 'utf8')) as ProcessRecord;
+    const record: unknown = JSON.parse(fs.readFileSync(recordPath(dataDir, name), 'utf8'));
+    return isProcessRecord(record) ? record : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** True when the pid is alive and still runs the command we started (pids get reused). */
+/**
+ * Every process record under the run folder, whatever settings started it (a three-node ring, a TLS
+ * terminator, a source server): what `stack down` stops and `stack status` shows. Other files there
+ * (the test run's marker) are not records and are left out.
+ */
+export function readRecords(dataDir: string): ProcessRecord[] {
+  const dir = path.join(dataDir, 'run');
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+  return files.flatMap((file) => {
+    const record = readRecord(dataDir, file.slice(0, -'.json'.length));
+    return record && record.name === file.slice(0, -'.json'.length) ? [record] : [];
+  });
+}
+
+function isProcessRecord(value: unknown): value is ProcessRecord {
+  const r = value as Partial<ProcessRecord> | null;
+  return typeof r === 'object' && r !== null && typeof r.name === 'string' && Number.isInteger(r.pid) && r.pid! > 0 && typeof r.marker === 'string' && typeof r.logFile === 'string';
+}
+
+/** The process's start time in clock ticks after boot (field 22 of /proc/<pid>/stat); undefined without /proc. */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when the pid is alive and is the process we started: same start time where the record has one,
+ * and its command line still holds the marker (pids get reused).
+ */
 export function isRunning(record: ProcessRecord): boolean {
   try {
     process.kill(record.pid, 0);
   } catch {
     return false;
   }
+  const started = record.processStart === undefined ? undefined : processStartTime(record.pid);
+  if (started !== undefined && started !== record.processStart) return false;
   try {
     const cmdline = fs.readFileSync(`/proc/${record.pid}/cmdline`, 'utf8');
     if (cmdline.length === 0) return false; // zombie

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isPortOpen, isRunning, launch, readRecord, stop, tail } from './processes';
+import { isPortOpen, isRunning, launch, readRecord, readRecords, stop, tail } from './processes';
 import type { Progress } from './provision';
 import type { StackService } from './service';
 import { cassandraServices } from './services/cassandra';
@@ -127,17 +127,43 @@ export interface DownResult {
   service: string;
   outcome: 'stopped' | 'killed' | 'not running';
   portsStillOpen: number[];
+  /** A process the stack recorded that today's settings do not name (started with another environment). */
+  otherEnvironment?: boolean;
 }
 
-/** Stops every server the stack started, in reverse order; `purge` also deletes their data. */
+/** What `stack down` stops: a server of today's settings, or any other process the run folder records. */
+interface StopTarget {
+  name: string;
+  kind: string;
+  service?: StackService;
+}
+
+/** The kind a recorded name belongs to (`kafka-2` is Kafka); records of no known kind (a source server) are `other`. */
+function kindOfName(name: string): string {
+  return /^(temporal|kafka|cassandra)(?:-|$)/.exec(name)?.[1] ?? 'other';
+}
+
+/**
+ * Stops every server the stack started, whatever the environment says now: the servers of today's
+ * settings and every other process recorded under the run folder (ring nodes and brokers started with
+ * STACK_CASSANDRA_NODES=3 or STACK_KAFKA_BROKERS=3, a TLS terminator, a source server). Each is stopped
+ * only when its pid and start time still match its record. `purge` then deletes the stack's data, and
+ * refuses while a recorded process still runs. `only` limits it to services of today's settings.
+ */
 export async function stackDown(settings: StackSettings, options: { purge: boolean; only?: readonly string[] }, progress: Progress): Promise<DownResult[]> {
   const results: DownResult[] = [];
   const services = selectServices(settings, options.only);
-  const stopOne = async (service: StackService): Promise<DownResult> => {
-    const record = readRecord(settings.dataDir, service.name);
+  const targets: StopTarget[] = services.map((service) => ({ name: service.name, kind: service.kind, service }));
+  if (!options.only) {
+    for (const record of readRecords(settings.dataDir)) {
+      if (!targets.some((t) => t.name === record.name)) targets.push({ name: record.name, kind: kindOfName(record.name) });
+    }
+  }
+  const stopOne = async ({ name, service }: StopTarget): Promise<DownResult> => {
+    const record = readRecord(settings.dataDir, name);
     let outcome: DownResult['outcome'] = 'not running';
     if (record) {
-      if (isRunning(record)) progress(`stopping ${service.name} (pid ${record.pid})`);
+      if (isRunning(record)) progress(`stopping ${name} (pid ${record.pid})`);
       outcome = await stop(settings.dataDir, record, settings.stopGraceMs);
     }
     // A JVM releases its sockets during the last moments of exit, after its pid stops looking alive.
@@ -145,20 +171,34 @@ export async function stackDown(settings: StackSettings, options: { purge: boole
     const portDeadline = Date.now() + 10_000;
     do {
       portsStillOpen = [];
-      for (const { host, port } of service.ports(settings)) if (await isPortOpen(port, host)) portsStillOpen.push(port);
+      for (const { host, port } of service?.ports(settings) ?? []) if (await isPortOpen(port, host)) portsStillOpen.push(port);
       if (portsStillOpen.length > 0 && record) await sleep(250);
     } while (portsStillOpen.length > 0 && record && Date.now() < portDeadline);
-    return { service: service.name, outcome, portsStillOpen };
+    return { service: name, outcome, portsStillOpen, ...(service ? {} : { otherEnvironment: true }) };
   };
   // Nodes of one kind stop together: the last Kafka voter left alone cannot finish a controlled shutdown.
-  const kinds = [...new Set(services.map((s) => s.kind))].reverse();
-  for (const kind of kinds) results.push(...(await Promise.all(services.filter((s) => s.kind === kind).map(stopOne))));
-  if (options.purge && !options.only) {
-    for (const entry of fs.existsSync(settings.dataDir) ? fs.readdirSync(settings.dataDir) : []) {
-      if (/^(temporal|kafka(-\d+)?|kafka-cluster\.id|cassandra(-\d+)?|run|logs)$/.test(entry)) fs.rmSync(path.join(settings.dataDir, entry), { recursive: true, force: true });
-    }
-  }
+  // Clients of the servers (kinds the stack does not know) stop first, then the servers in reverse start order.
+  const kinds = ['other', 'cassandra', 'kafka', 'temporal'].filter((kind) => targets.some((t) => t.kind === kind));
+  for (const kind of kinds) results.push(...(await Promise.all(targets.filter((t) => t.kind === kind).map(stopOne))));
+  if (options.purge && !options.only) purgeStackData(settings);
   return results;
+}
+
+/** `stack down --purge` would delete the records of processes that still run, and nothing could stop them after. */
+export class StackPurgeRefusedError extends Error {
+  override name = 'StackPurgeRefusedError';
+}
+
+/** Deletes the stack's data, logs and records; refuses while any recorded process still runs. */
+export function purgeStackData(settings: StackSettings): void {
+  const running = readRecords(settings.dataDir).filter(isRunning);
+  if (running.length > 0) {
+    const which = running.map((r) => `${r.name} (pid ${r.pid})`).join(', ');
+    throw new StackPurgeRefusedError(`not purging ${settings.dataDir}: ${which} still running; stop ${running.length === 1 ? 'it' : 'them'} first (npm run stack -- down), then purge again`);
+  }
+  for (const entry of fs.existsSync(settings.dataDir) ? fs.readdirSync(settings.dataDir) : []) {
+    if (/^(temporal|kafka(-\d+)?|kafka-cluster\.id|cassandra(-\d+)?|run|logs)$/.test(entry)) fs.rmSync(path.join(settings.dataDir, entry), { recursive: true, force: true });
+  }
 }
 
 /**
@@ -177,15 +217,19 @@ export async function stackStopService(settings: StackSettings, name: string, op
 
 export interface ServiceStatus {
   service: string;
-  state: 'ready' | 'running, not answering' | 'stopped';
+  state: 'ready' | 'running, not answering' | 'stopped' | 'running';
   pid?: number;
   addresses: string[];
   detail?: string;
+  /** Recorded under the run folder but not a server of today's settings (started with another environment). */
+  otherEnvironment?: boolean;
 }
 
+/** Each server of today's settings, then every other process the run folder records, running or left behind. */
 export async function stackStatus(settings: StackSettings): Promise<ServiceStatus[]> {
-  return Promise.all(
-    stackServices(settings).map(async (service): Promise<ServiceStatus> => {
+  const services = stackServices(settings);
+  const own = await Promise.all(
+    services.map(async (service): Promise<ServiceStatus> => {
       const record = readRecord(settings.dataDir, service.name);
       const addresses = service.addresses(settings);
       if (!record || !isRunning(record)) return { service: service.name, state: 'stopped', addresses };
@@ -197,6 +241,12 @@ export async function stackStatus(settings: StackSettings): Promise<ServiceStatu
       }
     }),
   );
+  const others = readRecords(settings.dataDir)
+    .filter((record) => !services.some((s) => s.name === record.name))
+    .map((record): ServiceStatus => isRunning(record)
+      ? { service: record.name, state: 'running', pid: record.pid, addresses: [], otherEnvironment: true, detail: `started ${record.startedAt} with other settings; npm run stack -- down stops it (log: ${record.logFile})` }
+      : { service: record.name, state: 'stopped', addresses: [], otherEnvironment: true, detail: `record of pid ${record.pid} left behind (log: ${record.logFile})` });
+  return [...own, ...others];
 }
 
 export function logFileOf(settings: StackSettings, service: StackService): string {

@@ -1,7 +1,7 @@
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
-import type { SlotScheduleSettings } from './ensure-schedule';
+import type { SlotScheduleSettings } from '../schedule/ensure-schedule';
 import { catchUpPlan, ownPauseNote, ownPauseTime, type CatchUpPlan } from './catch-up';
-import { unfinishedSlots } from './slot-health';
+import { unfinishedSlots } from '../schedule/slot-health';
 
 export type ResumeOutcome =
   | { kind: 'running' }

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { slotsBetween } from './catch-up';
+import { slotsBetween } from '../schedule/slot-times';
 import { gateNote, gatePauseTime, SourceHealthTracker } from './source-health';
 
 export interface SourceHealthGateOptions {

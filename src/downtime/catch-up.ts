@@ -1,3 +1,5 @@
+import { slotsBetween } from '../schedule/slot-times';
+
 /**
  * How `npm start` owns the running state of its schedule: it pauses it on stop with a note saying so
  * and since when, and on the next start resumes it and runs the slots missed in between. A pause with
@@ -15,12 +17,6 @@ export function ownPauseTime(note: string | undefined): Date | undefined {
   return match ? new Date(match[1]!) : undefined;
 }
 
-/** The slot times an interval schedule has in [from, to]: multiples of the interval since the epoch. */
-export function slotsBetween(from: Date, to: Date, intervalMs: number): Date[] {
-  const slots: Date[] = [];
-  for (let t = Math.ceil(from.getTime() / intervalMs) * intervalMs; t <= to.getTime(); t += intervalMs) slots.push(new Date(t));
-  return slots;
-}
 
 export interface CatchUpPlan {
   /** Slots to run now, oldest first. */
