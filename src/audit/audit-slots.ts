@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
+import { forEachLimited } from '../concurrency/for-each-limited';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { originKey, readDeadLetters } from '../kafka/dead-letter-queue';
 import { ingestSlot } from '../workflows/ingest-slot';
@@ -136,10 +137,4 @@ async function deadLetterKeys(kafka: Kafka, config: PipelineConfig): Promise<{ d
 // Only well-formed uuids can be rows (the id column is a uuid); a malformed one cannot be looked up.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
-}
 
