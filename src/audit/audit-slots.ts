@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
 import { forEachLimited } from '../concurrency/for-each-limited';
+import type { AuditCounts } from '../contracts/audit';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { originKey, readDeadLetters } from '../kafka/dead-letter-queue';
 import { ingestSlot } from '../workflows/ingest-slot';
@@ -22,13 +23,7 @@ export interface AuditRange {
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
-export interface AuditReport {
-  from: string;
-  to: string;
-  slots: number;
-  reconciled: number;
-  pending: number;
-  unaudited: number;
+export interface AuditReport extends AuditCounts {
   /** Slots that do not reconcile: missing users, short publishes, or runs that never completed. */
   mismatched: SlotVerdict[];
   users: { fetched: number; rows: number; deadLettered: number; rejected: number; missing: number };
