@@ -15,27 +15,36 @@ function offsetAsLong(offset: string): types.Long {
   return offset.length < 16 ? types.Long.fromNumber(Number(offset)) : types.Long.fromString(offset);
 }
 
-/** The driver form of each CQL type whose model value is not bound as it is. */
-const DRIVER_FORM: { [T in CqlType]?: (value: CqlValues[T]) => unknown } = {
-  uuid: (id) => types.Uuid.fromString(id),
-  bigint: offsetAsLong,
-};
-
-type Binder = (record: UserRecord, origin: KafkaOrigin) => unknown;
-
-// Built once: the per-row path is a loop over these, with no allocation but the values themselves.
-const BINDERS: readonly Binder[] = USER_ROW_COLUMNS.map((column): Binder => {
-  const value = column.value as Binder;
-  const toDriver = DRIVER_FORM[column.cql] as ((v: unknown) => unknown) | undefined;
-  return toDriver ? (record, origin) => toDriver(value(record, origin)) : value;
-});
+// Built once: the per-row path is one loop over these, with no allocation but the values themselves.
+const GETTERS = USER_ROW_COLUMNS.map((column) => column.value as (record: UserRecord, origin: KafkaOrigin) => unknown);
+const CQL_TYPES: readonly CqlType[] = USER_ROW_COLUMNS.map((column) => column.cql);
 
 /** Maps a valid record read at `origin` straight to its bound values, with no row object in between. */
 export function toBoundRow(record: UserRecord, origin: KafkaOrigin, writeTimeMicros: number): BoundRow {
   assertValidOrigin(origin);
-  const count = BINDERS.length;
+  const count = GETTERS.length;
   const values: unknown[] = new Array(count + 1);
-  for (let i = 0; i < count; i++) values[i] = BINDERS[i]!(record, origin);
+  for (let i = 0; i < count; i++) {
+    const value = GETTERS[i]!(record, origin);
+    const cql = CQL_TYPES[i]!;
+    // The driver form where the model's value is not bound as it is.
+    switch (cql) {
+      case 'uuid':
+        values[i] = types.Uuid.fromString(value as CqlValues['uuid']);
+        break;
+      case 'bigint':
+        values[i] = offsetAsLong(value as CqlValues['bigint']);
+        break;
+      case 'text':
+      case 'double':
+      case 'timestamp':
+      case 'int':
+        values[i] = value;
+        break;
+      default:
+        throw new TypeError(`no driver form for CQL type ${cql satisfies never}`);
+    }
+  }
   values[count] = writeTimeMicros;
   return values;
 }

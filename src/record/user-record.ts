@@ -9,24 +9,30 @@ import type { ApiUser } from '../source/schema';
 export const CURRENT_SCHEMA_VERSION = 1;
 
 /**
- * One field of the record: its zod schema, and a plain check that accepts a value only where that
- * schema does (it may refuse more; zod then decides). Both come from the same call, so they cannot drift.
+ * One field of the record: its zod schema, and the plain check that accepts a value only where that
+ * schema does (it may refuse more; zod then decides). Both come from the same call, so they cannot
+ * drift. The check is data, not a function: isPlainUserRecord runs one loop over it per message.
  */
 interface RecordField<S extends z.ZodType> {
   schema: S;
-  accepts: (value: unknown) => boolean;
+  check: PlainCheck;
 }
+
+type PlainCheck =
+  | { kind: 'literal'; value: number }
+  | { kind: 'text' }
+  | { kind: 'pattern'; pattern: RegExp }
+  | { kind: 'between'; min: number; max: number };
 
 // The very patterns zod applies for z.uuid() and z.iso.datetime().
 const UUID = z.regexes.uuid();
 const DATETIME = z.regexes.datetime({});
 
-const version = (v: typeof CURRENT_SCHEMA_VERSION): RecordField<z.ZodLiteral<typeof CURRENT_SCHEMA_VERSION>> => ({ schema: z.literal(v), accepts: (value) => value === v });
-const text = (): RecordField<z.ZodString> => ({ schema: z.string().min(1), accepts: (value) => typeof value === 'string' && value.length > 0 });
-const uuid = (): RecordField<z.ZodUUID> => ({ schema: z.uuid(), accepts: (value) => typeof value === 'string' && UUID.test(value) });
-const datetime = (): RecordField<z.ZodISODateTime> => ({ schema: z.iso.datetime(), accepts: (value) => typeof value === 'string' && DATETIME.test(value) });
-// NaN fails both comparisons and ±Infinity is out of range, as zod has it.
-const between = (min: number, max: number): RecordField<z.ZodNumber> => ({ schema: z.number().min(min).max(max), accepts: (value) => typeof value === 'number' && value >= min && value <= max });
+const version = (value: typeof CURRENT_SCHEMA_VERSION): RecordField<z.ZodLiteral<typeof CURRENT_SCHEMA_VERSION>> => ({ schema: z.literal(value), check: { kind: 'literal', value } });
+const text = (): RecordField<z.ZodString> => ({ schema: z.string().min(1), check: { kind: 'text' } });
+const uuid = (): RecordField<z.ZodUUID> => ({ schema: z.uuid(), check: { kind: 'pattern', pattern: UUID } });
+const datetime = (): RecordField<z.ZodISODateTime> => ({ schema: z.iso.datetime(), check: { kind: 'pattern', pattern: DATETIME } });
+const between = (min: number, max: number): RecordField<z.ZodNumber> => ({ schema: z.number().min(min).max(max), check: { kind: 'between', min, max } });
 
 const RECORD_FIELDS = {
   schema_version: version(CURRENT_SCHEMA_VERSION),
@@ -146,7 +152,7 @@ export function parseUserRecord(bytes: Buffer | null): ParsedUserRecord {
   return { ok: true, record: parsed.data };
 }
 
-const FIELD_CHECKS = Object.entries(RECORD_FIELDS).map(([name, field]) => [name, field.accepts] as const);
+const PLAIN_CHECKS = Object.entries(RECORD_FIELDS).map(([name, field]) => ({ name, ...field.check }));
 
 /**
  * True only for an object UserRecordSchema accepts as it is: exactly its fields, each of its type and
@@ -155,9 +161,25 @@ const FIELD_CHECKS = Object.entries(RECORD_FIELDS).map(([name, field]) => [name,
 export function isPlainUserRecord(json: object): json is UserRecord {
   const r = json as Record<string, unknown>;
   if (Object.getPrototypeOf(r) !== Object.prototype) return false;
-  if (Object.keys(r).length !== FIELD_CHECKS.length) return false;
-  for (const [name, accepts] of FIELD_CHECKS) {
-    if (!Object.hasOwn(r, name) || !accepts(r[name])) return false;
+  if (Object.keys(r).length !== PLAIN_CHECKS.length) return false;
+  for (const check of PLAIN_CHECKS) {
+    if (!Object.hasOwn(r, check.name)) return false;
+    const value = r[check.name];
+    switch (check.kind) {
+      case 'literal':
+        if (value !== check.value) return false;
+        break;
+      case 'text':
+        if (typeof value !== 'string' || value.length === 0) return false;
+        break;
+      case 'pattern':
+        if (typeof value !== 'string' || !check.pattern.test(value)) return false;
+        break;
+      case 'between':
+        // NaN fails both comparisons and ±Infinity is out of range, as zod has it.
+        if (typeof value !== 'number' || !(value >= check.min && value <= check.max)) return false;
+        break;
+    }
   }
   return true;
 }
