@@ -1,8 +1,8 @@
-import type { IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { toRecordOrReason } from '../record/source-reject';
 import { parseUserRecord } from '../record/user-record';
-import { createProducer, sendAcknowledged } from './client';
+import { createProducer, sendAcknowledged, type PipelineProducer } from './client';
 import { DLQ_HEADER, REJECT_HEADER, SOURCE_REJECT_KIND } from './dead-letter';
 import { readOffsetRanges } from './read-range';
 
@@ -138,7 +138,7 @@ export interface ReplayReport {
  * dropped a record mid-replay loses nothing: the next replay sends them again. `producer` (from
  * createProducer) is the replay's own by default, connected and disconnected here either way.
  */
-export async function replayDeadLetters(kafka: Kafka, config: PipelineConfig['kafka'], now = new Date(), producer: Producer = createProducer(kafka)): Promise<ReplayReport> {
+export async function replayDeadLetters(kafka: Kafka, config: PipelineConfig['kafka'], now = new Date(), producer: PipelineProducer = createProducer(kafka)): Promise<ReplayReport> {
   const { letters, range } = await readDeadLetters(kafka, config);
   const report: ReplayReport = { replayed: [], stillDead: [] };
   if (letters.length === 0) return report;

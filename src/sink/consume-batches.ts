@@ -1,11 +1,11 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineConfig } from '../config/pipeline-config';
 import type { SinkBatch, SinkBatchResult } from '../contracts/sink';
 import { writeBatch } from '../workflows/write-batch';
-import { createProducer, sendAcknowledged } from '../kafka/client';
+import { createProducer, sendAcknowledged, type PipelineProducer } from '../kafka/client';
 import { toDeadLetter } from '../kafka/dead-letter';
 import { rejoinOnMembershipLost } from '../kafka/membership-lost';
 import type { BatchHandoff } from './batch-handoff';
@@ -26,7 +26,7 @@ export interface BatchConsumerDeps {
   /** What the loop reports, for the process's metrics. */
   events?: SinkEvents;
   /** The producer of dead letters, from createProducer (its own by default); the consumer disconnects it. */
-  dlqProducer?: Producer;
+  dlqProducer?: PipelineProducer;
 }
 
 export interface SinkEvents {
@@ -74,7 +74,7 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
     sessionTimeout: 30_000,
     heartbeatInterval: 3000,
   });
-  const dlqProducer: Producer = deps.dlqProducer ?? createProducer(kafka);
+  const dlqProducer: PipelineProducer = deps.dlqProducer ?? createProducer(kafka);
   const admin = kafka.admin();
   await Promise.all([consumer.connect(), dlqProducer.connect(), admin.connect()]);
   // Per partition: the offset this process expects next, and the write time reached before it.
