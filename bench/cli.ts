@@ -9,18 +9,23 @@ import { sinkBench } from './sink-bench';
 import { backfillBench, e2eBench, scheduleBench } from './slot-benches';
 import { parseDurationMs } from '../src/config/pipeline-config';
 import { lineChartSvg } from './svg-chart';
+import { sittingMedians } from './cost-per-row';
 
 const HELP = `usage: npm run bench -- <name> [options]
 
 benches:
   sink [--records N] [--workers W] [--batch-max-records B] [--write-batch-rows R] [--worker-heap-mb M] [--worker-semi-space-mb S]
-       [--ceiling-runs C] [--cpu-prof] [--chart FILE] [--hosts]
+       [--ceiling-runs C] [--cpu-prof] [--chart FILE] [--hosts] [--runs N]
        preload N records (default 200000) into a fresh topic, measure the plain cassandra-driver ceilings
        (single rows, and unlogged batches grouped by replica set), then time W sink worker processes
        (default 1, writing R rows a batch: CASSANDRA_WRITE_BATCH_ROWS) until every record is a row. The
        workers run as \`npm run worker:sink\` does, with its Node flags (heap limit); C timed runs of each
        ceiling (default 3, 0 skips them). --hosts: each worker on a host of its own (a network namespace;
-       needs root) against a stack of its own with a three-node Cassandra ring at replication factor 3
+       needs root) against a stack of its own with a three-node Cassandra ring at replication factor 3.
+       Each run reports its CPU per row: the sink workers', Cassandra's, Temporal's and Kafka's, and the
+       best ceiling's writer's and Cassandra's. --runs N: a sitting of N runs, then their medians (rows/s,
+       ratio, µs per row, the worker's CPU per row against the bare writer's) and, with --chart, the
+       ratio and the worker's CPU per row of each run
 
   e2e [--interval 1s] [--slots 60] [--users N]
        freshness from each slot's time to all its rows readable in Cassandra (p50/p95/p99/max)
@@ -43,7 +48,9 @@ async function main(argv: string[]): Promise<number> {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
   switch (name) {
     case 'sink': {
-      const { values } = parseArgs({ args: rest, options: { records: { type: 'string', default: '200000' }, workers: { type: 'string', default: '1' }, 'batch-max-records': { type: 'string' }, 'cpu-prof': { type: 'boolean' }, chart: { type: 'string' }, 'worker-heap-mb': { type: 'string' }, 'worker-semi-space-mb': { type: 'string' }, 'write-batch-rows': { type: 'string' }, 'ceiling-runs': { type: 'string' }, hosts: { type: 'boolean' } }, strict: true });
+      const { values } = parseArgs({ args: rest, options: { records: { type: 'string', default: '200000' }, workers: { type: 'string', default: '1' }, 'batch-max-records': { type: 'string' }, 'cpu-prof': { type: 'boolean' }, chart: { type: 'string' }, 'worker-heap-mb': { type: 'string' }, 'worker-semi-space-mb': { type: 'string' }, 'write-batch-rows': { type: 'string' }, 'ceiling-runs': { type: 'string' }, hosts: { type: 'boolean' }, runs: { type: 'string', default: '1' } }, strict: true });
+      const runs = Number(values.runs);
+      if (!Number.isInteger(runs) || runs < 1 || runs > 20) throw new Error(`--runs "${values.runs}" is not a whole number from 1 to 20`);
       const workerHeapMb = values['worker-heap-mb'] === undefined ? undefined : Number(values['worker-heap-mb']);
       if (workerHeapMb !== undefined && (!Number.isInteger(workerHeapMb) || workerHeapMb < 64)) throw new Error(`--worker-heap-mb "${values['worker-heap-mb']}" is not a whole number of MB from 64`);
       const workerSemiSpaceMb = values['worker-semi-space-mb'] === undefined ? undefined : Number(values['worker-semi-space-mb']);
@@ -62,8 +69,26 @@ async function main(argv: string[]): Promise<number> {
       if (writeBatchRows !== undefined && (!Number.isInteger(writeBatchRows) || writeBatchRows < 1 || writeBatchRows > 1000)) throw new Error(`--write-batch-rows "${values['write-batch-rows']}" is not a whole number from 1 to 1000`);
       const ceilingRuns = values['ceiling-runs'] === undefined ? undefined : Number(values['ceiling-runs']);
       if (ceilingRuns !== undefined && (!Number.isInteger(ceilingRuns) || ceilingRuns < 0 || ceilingRuns > 9)) throw new Error(`--ceiling-runs "${values['ceiling-runs']}" is not a whole number from 0 to 9`);
-      const result = await sinkBench({ records, workers, batchMaxRecords, ceilingRuns, cpuProfileDir, workerHeapMb, workerSemiSpaceMb, writeBatchRows, hosts: values.hosts, progress });
-      if (values.chart) {
+      const results = [];
+      for (let run = 1; run <= runs; run++) {
+        if (runs > 1) progress(`run ${run} of ${runs}`);
+        const result = await sinkBench({ records, workers, batchMaxRecords, ceilingRuns, cpuProfileDir, workerHeapMb, workerSemiSpaceMb, writeBatchRows, hosts: values.hosts, progress });
+        const { pipeline: p, ceiling: c } = result.cost;
+        progress(`run ${run}: ${result.pipelineRowsPerSecond} rows/s, ceiling ${result.ceilingRowsPerSecond}, ratio ${result.ratio}; CPU per row: worker ${p.writer} µs, Cassandra ${p.cassandra} µs, Temporal ${p.temporal} µs, Kafka ${p.kafka} µs; ceiling writer ${c.writer} µs, Cassandra ${c.cassandra} µs; peak RSS ${result.peakWorkerRssMb} MB`);
+        results.push(result);
+      }
+      const result = results[results.length - 1]!;
+      if (values.chart && runs > 1) {
+        fs.writeFileSync(values.chart, lineChartSvg({
+          title: `sink, ${runs} runs of ${records} records: ratio to the best ceiling, and the worker's CPU per row`,
+          xLabel: 'run',
+          points: results.map((r, i) => ({ x: i + 1, left: Math.round(r.ratio * 100), right: r.cost.pipeline.writer, extra: r.cost.ceiling.writer })),
+          leftLabel: 'pipeline rows/s as % of the best ceiling',
+          rightLabel: "sink worker's CPU per row (µs)",
+          extraLabel: "bare writer's CPU per row (µs)",
+        }));
+        progress(`chart written to ${values.chart}`);
+      } else if (values.chart) {
         fs.writeFileSync(values.chart, lineChartSvg({
           title: `sink: ${records} records, ${workers} worker(s): ${result.pipelineRowsPerSecond} rows/s (ceiling ${result.ceilingRowsPerSecond})`,
           xLabel: 'seconds',
@@ -73,6 +98,13 @@ async function main(argv: string[]): Promise<number> {
           extraLabel: 'batch size the sink cuts (records)',
         }));
         progress(`chart written to ${values.chart}`);
+      }
+      if (runs > 1) {
+        const medians = sittingMedians(results);
+        progress(`sitting of ${runs} runs, medians: ${medians.pipelineRowsPerSecond} rows/s against a best ceiling of ${medians.ceilingRowsPerSecond} (ratio ${medians.ratio}); CPU per row: worker ${medians.workerMicrosPerRow} µs (${medians.workerToWriter}× the bare writer's ${medians.ceilingWriterMicrosPerRow}), Cassandra ${medians.cassandraMicrosPerRow} µs (${medians.ceilingCassandraMicrosPerRow} under the ceiling); peak RSS ${medians.peakWorkerRssMb} MB`);
+        if (cpuProfileDir) progress(`CPU profiles in ${cpuProfileDir}`);
+        console.log(JSON.stringify({ bench: 'sink-sitting', medians, runs: results.map(({ timeline: _timeline, ...rest }) => rest) }));
+        return 0;
       }
       if (cpuProfileDir) progress(`CPU profiles in ${cpuProfileDir}`);
       console.log(JSON.stringify(result));

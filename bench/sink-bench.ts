@@ -20,6 +20,7 @@ import { stackDown, stackServices, stackUp } from '../src/dev/stack/stack';
 import { clusterPipeline, clusterStackSettings } from '../test/support/cluster-stack';
 import { createWorkerHosts, removeTestNetwork, type WorkerHost } from '../test/support/worker-hosts';
 import { histogramQuantile, metricValue } from './prometheus-text';
+import { costPerRow, type CostPerRow } from './cost-per-row';
 
 export interface SinkBenchOptions {
   records: number;
@@ -80,6 +81,8 @@ export interface SinkBenchResult {
   ceilingCores: Record<string, number>;
   /** Cores each process used while the pipeline ran (`worker-N` are the sink workers). */
   pipelineCores: Record<string, number>;
+  /** µs of CPU per row by role: the pipeline's (writer = the sink workers) and the best ceiling's (writer = the plain-driver writer). */
+  cost: { pipeline: CostPerRow; ceiling: CostPerRow };
   /** Per second: rows written, consumer lag, the batch target and mean batch size, worker memory (largest of the workers). */
   timeline: { t: number; rowsPerSecond: number; lag: number; batchTarget: number; meanBatchRecords: number; rssMb: number; heapUsedMb: number; arrayBuffersMb: number }[];
 }
@@ -394,6 +397,7 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
       peakWorkerRssMb: peak,
       ceilingCores,
       pipelineCores,
+      cost: { pipeline: costPerRow(pipelineCores, pipelineRowsPerSecond, 'workers'), ceiling: costPerRow(ceilingCores, ceilingRowsPerSecond, 'bench') },
       timeline,
     };
   } finally {

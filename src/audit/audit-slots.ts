@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Client as CassandraClient } from 'cassandra-driver';
 import type { Kafka } from 'kafkajs';
+import { forEachLimited } from '../concurrency/for-each-limited';
+import type { AuditCounts } from '../contracts/audit';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { originKey, readDeadLetters } from '../kafka/dead-letter-queue';
 import { ingestSlot } from '../workflows/ingest-slot';
@@ -21,13 +23,7 @@ export interface AuditRange {
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
-export interface AuditReport {
-  from: string;
-  to: string;
-  slots: number;
-  reconciled: number;
-  pending: number;
-  unaudited: number;
+export interface AuditReport extends AuditCounts {
   /** Slots that do not reconcile: missing users, short publishes, or runs that never completed. */
   mismatched: SlotVerdict[];
   users: { fetched: number; rows: number; deadLettered: number; rejected: number; missing: number };
@@ -136,10 +132,4 @@ async function deadLetterKeys(kafka: Kafka, config: PipelineConfig): Promise<{ d
 // Only well-formed uuids can be rows (the id column is a uuid); a malformed one cannot be looked up.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
-}
 

@@ -5,6 +5,7 @@ import type { PipelineConfig } from '../config/pipeline-config';
 import { consumerLag } from '../kafka/consumer-lag';
 import { readDeadLetters } from '../kafka/dead-letter-queue';
 import { readPartitionRange } from '../kafka/read-range';
+import { LINEAGE_COLUMNS, USER_ROW_COLUMNS, WRITE_TIME_COLUMN } from '../record/user-row';
 import { slotWorkflowId } from '../schedule/run-slots';
 import { parseBatchWorkflowId } from '../sink/batch-id';
 import { writeBatch } from '../workflows/write-batch';
@@ -38,6 +39,8 @@ export type Trace =
   | { id: string; where: 'kafka'; topic: string; partition: number; offset: string; lag: number }
   | { id: string; where: 'unknown' };
 
+const TRACED_COLUMNS = USER_ROW_COLUMNS.filter((c) => c.traced).map((c) => c.name).join(', ');
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isUserId(text: string): boolean {
@@ -53,7 +56,7 @@ export async function traceUser(deps: TraceDeps, id: string): Promise<Trace> {
   const { config } = deps;
   const { keyspace, table } = config.cassandra;
   const result = await deps.cassandra.execute(
-    `SELECT id, full_name, gender, email, city, country, postcode, slot_time, fetched_at, kafka_partition, kafka_offset, ingested_at, WRITETIME(full_name) AS write_time FROM ${keyspace}.${table} WHERE id = ?`,
+    `SELECT ${TRACED_COLUMNS}, WRITETIME(${WRITE_TIME_COLUMN}) AS write_time FROM ${keyspace}.${table} WHERE id = ?`,
     [types.Uuid.fromString(id.toLowerCase())],
     { prepare: true },
   );
@@ -61,12 +64,12 @@ export async function traceUser(deps: TraceDeps, id: string): Promise<Trace> {
   if (!found) return whereElse(deps, id.toLowerCase());
   const row: Record<string, unknown> = {};
   for (const column of result.columns) if (column.name !== 'write_time') row[column.name] = plain(found.get(column.name));
-  const slotTime = (found.get('slot_time') as Date).toISOString();
-  const partition = found.get('kafka_partition') as number;
-  const offset = (found.get('kafka_offset') as types.Long).toString();
+  const slotTime = (found.get(LINEAGE_COLUMNS.slotTime) as Date).toISOString();
+  const partition = found.get(LINEAGE_COLUMNS.partition) as number;
+  const offset = (found.get(LINEAGE_COLUMNS.offset) as types.Long).toString();
   const micros = (found.get('write_time') as types.Long).toString();
   const slotId = slotWorkflowId(config.schedule.id, new Date(slotTime));
-  const batch = await batchThatWrote(deps, partition, offset, found.get('ingested_at') as Date);
+  const batch = await batchThatWrote(deps, partition, offset, found.get(LINEAGE_COLUMNS.ingestedAt) as Date);
   return {
     id: id.toLowerCase(),
     where: 'cassandra',
@@ -86,7 +89,7 @@ async function batchThatWrote(deps: TraceDeps, partition: number, offset: string
     `WorkflowType = '${writeBatch.name}'`,
     `TaskQueue = '${config.temporal.sinkTaskQueue}'`,
     `WorkflowId STARTS_WITH 'batch-${config.kafka.topic}-p${partition}-'`,
-    // A batch starts when it is cut, which is when its rows got their ingested_at; a re-read writes later.
+    // A batch starts when it is cut, which is when its rows got their ingestion time; a re-read writes later.
     `StartTime >= '${new Date(around.getTime() - 3_600_000).toISOString()}'`,
     `StartTime <= '${new Date(around.getTime() + 600_000).toISOString()}'`,
   ].join(' AND ');

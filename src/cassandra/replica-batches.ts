@@ -1,4 +1,5 @@
-import type { RequestLimit } from './request-limit';
+import { forEachLimited } from '../concurrency/for-each-limited';
+import type { RequestLimit } from '../concurrency/request-limit';
 import { types, type Client } from 'cassandra-driver';
 import type { BoundRow } from './bound-row';
 
@@ -92,16 +93,11 @@ export interface BatchedWrite {
  */
 export async function writeInReplicaBatches(client: Client, rows: readonly BoundRow[], options: BatchedWrite): Promise<void> {
   const batches = replicaBatches(rows, replicaSetOf(client, options.keyspace), options.maxRows, options.maxBytes);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(options.concurrency, batches.length) }, async () => {
-    while (next < batches.length) {
-      const batch = batches[next++]!;
-      const send = () => client.batch(
-        batch.map((params) => ({ query: options.statement, params: params as unknown[] })),
-        { prepare: true, logged: false, executionProfile: options.executionProfile, routingKey: (batch[0]![0] as types.Uuid).getBuffer() },
-      );
-      await (options.limit ? options.limit.run(send) : send());
-    }
+  await forEachLimited(batches, options.concurrency, (batch) => {
+    const send = () => client.batch(
+      batch.map((params) => ({ query: options.statement, params: params as unknown[] })),
+      { prepare: true, logged: false, executionProfile: options.executionProfile, routingKey: (batch[0]![0] as types.Uuid).getBuffer() },
+    );
+    return options.limit ? options.limit.run(send) : send();
   });
-  await Promise.all(lanes);
 }

@@ -1,4 +1,4 @@
-import { USER_ROW_COLUMNS } from '../record/user-row';
+import { USER_ROW_COLUMN_NAMES } from '../record/user-row';
 
 /**
  * The sink's upsert: one row by id, its write time bound last (`USING TIMESTAMP ?`, see
@@ -6,5 +6,5 @@ import { USER_ROW_COLUMNS } from '../record/user-row';
  */
 export function upsertStatement(keyspace: string, table: string, ttlSeconds?: number): string {
   const using = ttlSeconds === undefined ? 'USING TIMESTAMP ?' : `USING TTL ${ttlSeconds} AND TIMESTAMP ?`;
-  return `INSERT INTO ${keyspace}.${table} (${USER_ROW_COLUMNS.join(', ')}) VALUES (${USER_ROW_COLUMNS.map(() => '?').join(', ')}) ${using}`;
+  return `INSERT INTO ${keyspace}.${table} (${USER_ROW_COLUMN_NAMES.join(', ')}) VALUES (${USER_ROW_COLUMN_NAMES.map(() => '?').join(', ')}) ${using}`;
 }

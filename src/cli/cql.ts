@@ -5,11 +5,12 @@ import { ConfigError } from '../config/parse-env';
 import { loadPipelineConfig } from '../config/pipeline-config';
 import { createCassandraClient } from '../cassandra/client';
 import { exitWhenDrained } from '../logging/exit-when-drained';
+import { GLANCE_COLUMNS } from '../record/user-row';
 
 async function main(argv: string[]): Promise<number> {
   const statement = argv.join(' ').trim();
   if (statement === '' || statement === '--help' || statement === '-h') {
-    console.log('usage: npm run cql -- "<CQL statement>"\n  e.g. npm run cql -- "SELECT full_name, city, postcode FROM pipeline.random_names LIMIT 10"');
+    console.log(`usage: npm run cql -- "<CQL statement>"\n  e.g. npm run cql -- "SELECT ${GLANCE_COLUMNS.join(', ')} FROM pipeline.random_names LIMIT 10"`);
     return statement === '' ? 2 : 0;
   }
   loadDotEnv();

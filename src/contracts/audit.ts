@@ -16,13 +16,18 @@ export interface AuditRangeInput {
   settleMs: number;
 }
 
-export interface AuditSummary {
+/** How the slots of a window stand: the part of an audit that both the CLI's report and the workflow's summary carry. */
+export interface AuditCounts {
   from: string;
   to: string;
   slots: number;
   reconciled: number;
   pending: number;
   unaudited: number;
+}
+
+/** What an audit run returns into history: the counts and one line per mismatched slot. */
+export interface AuditSummary extends AuditCounts {
   mismatchedSlots: number;
   missingUsers: number;
   /** One line per slot that does not reconcile (the first 100). */

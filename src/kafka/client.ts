@@ -38,7 +38,7 @@ export function createKafka(config: PipelineConfig['kafka']): Kafka {
  * (test/integration/producer-lost-response.test.ts). Here such a retry can store a record twice instead,
  * which costs nothing: records are keyed by user id and upserted.
  */
-export function createProducer(kafka: Kafka): Producer {
+export function createProducer(kafka: Kafka): PipelineProducer {
   const placed = new WeakMap<Message, number>();
   const producer = kafka.producer({
     idempotent: false,
@@ -55,12 +55,12 @@ export function createProducer(kafka: Kafka): Producer {
       };
     },
   });
-  placements.set(producer, placed);
-  return producer;
+  return Object.assign(producer, { placements: placed });
 }
 
-/** Per producer, the partition its partitioner put each message in: where the send went, keyed or not. */
-const placements = new WeakMap<Producer, WeakMap<Message, number>>();
+/** A producer from createProducer: a kafkajs producer that knows where its partitioner put each message. */
+export type PipelineProducer = Producer & { readonly placements: WeakMap<Message, number> };
+
 const keyPartitioner = Partitioners.DefaultPartitioner();
 
 /** The partition the default (Java murmur2) partitioner gives a key in a topic of `count` partitions. */
@@ -80,11 +80,10 @@ export class PartialAcknowledgementError extends Error {
  * brokers with an answer): those records are silently not stored. Here such a send fails, so its caller
  * sends again. Where each message went is what the producer's partitioner chose during this send, so a
  * keyless message is checked as surely as a keyed one, and a message the send never placed counts as lost.
- * The producer must come from createProducer.
+ * The producer comes from createProducer, whose partitioner records where each message went.
  */
-export async function sendAcknowledged(producer: Producer, record: ProducerRecord): Promise<RecordMetadata[]> {
-  const placed = placements.get(producer);
-  if (!placed) throw new Error('sendAcknowledged needs a producer made by createProducer (its partitioner records where each message went)');
+export async function sendAcknowledged(producer: PipelineProducer, record: ProducerRecord): Promise<RecordMetadata[]> {
+  const placed = producer.placements;
   for (const message of record.messages) placed.delete(message);
   const metadata = await producer.send(record);
   const sentTo = record.messages.map((m) => placed.get(m));

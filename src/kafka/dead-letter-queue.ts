@@ -1,9 +1,10 @@
-import type { IHeaders, Kafka, Producer } from 'kafkajs';
+import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { toRecordOrReason } from '../record/source-reject';
 import { parseUserRecord } from '../record/user-record';
-import { createProducer, sendAcknowledged } from './client';
+import { createProducer, sendAcknowledged, type PipelineProducer } from './client';
 import { DLQ_HEADER, REJECT_HEADER, SOURCE_REJECT_KIND } from './dead-letter';
+import { readOffsetRanges } from './read-range';
 
 export interface DeadLetter {
   /** `sink`: a Kafka message the sink could not use; `source-reject`: a source user that never became a record. */
@@ -85,56 +86,41 @@ export function distinctDeadLetters(letters: readonly Omit<DeadLetter, 'copies'>
   return [...byOrigin.values()];
 }
 
+function toDeadLetter(partition: number, message: KafkaMessage): Omit<DeadLetter, 'copies'> {
+  const headers = headersToStrings(message.headers);
+  const rejected = headers[REJECT_HEADER.kind] === SOURCE_REJECT_KIND;
+  return {
+    kind: rejected ? 'source-reject' : 'sink',
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? null,
+    value: message.value,
+    headers,
+    reason: headers[DLQ_HEADER.reason] ?? '(no reason header)',
+    source: rejected
+      ? `source slot ${headers[REJECT_HEADER.slotTime] ?? '?'} page ${headers[REJECT_HEADER.page] ?? '?'} #${headers[REJECT_HEADER.index] ?? '?'}`
+      : `${headers[DLQ_HEADER.sourceTopic] ?? '?'}/${headers[DLQ_HEADER.sourcePartition] ?? '?'}@${headers[DLQ_HEADER.sourceOffset] ?? '?'}`,
+    failedAt: headers[DLQ_HEADER.failedAt] ?? null,
+    replays: Number(headers[DLQ_REPLAY_COUNT_HEADER] ?? 0),
+  };
+}
+
 /**
- * Reads the dead messages not yet replayed, oldest first per partition, with a throwaway consumer;
- * each once, however many copies of it the topic holds.
+ * Reads the dead messages not yet replayed, oldest first per partition, with a throwaway consumer
+ * (failing after a minute rather than waiting on offsets that never come); each once, however many
+ * copies of it the topic holds.
  */
 export async function readDeadLetters(kafka: Kafka, config: PipelineConfig['kafka'], limit = Number.MAX_SAFE_INTEGER): Promise<{ letters: DeadLetter[]; range: Awaited<ReturnType<typeof pendingRange>> }> {
   const range = await pendingRange(kafka, config);
   const wanted = range.filter((r) => BigInt(r.end) > BigInt(r.start));
-  const letters: Omit<DeadLetter, 'copies'>[] = [];
   if (wanted.length === 0) return { letters: [], range };
-  const consumer = kafka.consumer({ groupId: `${replayGroupOf(config)}.reader-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 200 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic: config.dlqTopic, fromBeginning: true });
-    const remaining = new Set(wanted.map((r) => r.partition));
-    const endOf = new Map(wanted.map((r) => [r.partition, BigInt(r.end)]));
-    await new Promise<void>((resolve, reject) => {
-      consumer
-        .run({
-          autoCommit: false,
-          eachMessage: async ({ partition, message }) => {
-            const end = endOf.get(partition);
-            if (end === undefined || BigInt(message.offset) >= end) return;
-            const headers = headersToStrings(message.headers);
-            const rejected = headers[REJECT_HEADER.kind] === SOURCE_REJECT_KIND;
-            letters.push({
-              kind: rejected ? 'source-reject' : 'sink',
-              partition,
-              offset: message.offset,
-              key: message.key?.toString() ?? null,
-              value: message.value,
-              headers,
-              reason: headers[DLQ_HEADER.reason] ?? '(no reason header)',
-              source: rejected
-                ? `source slot ${headers[REJECT_HEADER.slotTime] ?? '?'} page ${headers[REJECT_HEADER.page] ?? '?'} #${headers[REJECT_HEADER.index] ?? '?'}`
-                : `${headers[DLQ_HEADER.sourceTopic] ?? '?'}/${headers[DLQ_HEADER.sourcePartition] ?? '?'}@${headers[DLQ_HEADER.sourceOffset] ?? '?'}`,
-              failedAt: headers[DLQ_HEADER.failedAt] ?? null,
-              replays: Number(headers[DLQ_REPLAY_COUNT_HEADER] ?? 0),
-            });
-            if (BigInt(message.offset) + 1n >= end) {
-              remaining.delete(partition);
-              if (remaining.size === 0) resolve();
-            }
-          },
-        })
-        .catch(reject);
-      for (const r of wanted) consumer.seek({ topic: config.dlqTopic, partition: r.partition, offset: r.start });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
+  const read = await readOffsetRanges(
+    kafka,
+    config.dlqTopic,
+    wanted.map((r) => ({ partition: r.partition, firstOffset: r.start, lastOffset: (BigInt(r.end) - 1n).toString() })),
+    { groupId: `${replayGroupOf(config)}.reader-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 200 },
+  );
+  const letters = read.map(({ partition, message }) => toDeadLetter(partition, message));
   letters.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
   return { letters: distinctDeadLetters(letters).slice(0, limit), range };
 }
@@ -152,7 +138,7 @@ export interface ReplayReport {
  * dropped a record mid-replay loses nothing: the next replay sends them again. `producer` (from
  * createProducer) is the replay's own by default, connected and disconnected here either way.
  */
-export async function replayDeadLetters(kafka: Kafka, config: PipelineConfig['kafka'], now = new Date(), producer: Producer = createProducer(kafka)): Promise<ReplayReport> {
+export async function replayDeadLetters(kafka: Kafka, config: PipelineConfig['kafka'], now = new Date(), producer: PipelineProducer = createProducer(kafka)): Promise<ReplayReport> {
   const { letters, range } = await readDeadLetters(kafka, config);
   const report: ReplayReport = { replayed: [], stillDead: [] };
   if (letters.length === 0) return report;

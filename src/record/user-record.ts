@@ -8,23 +8,55 @@ import type { ApiUser } from '../source/schema';
 
 export const CURRENT_SCHEMA_VERSION = 1;
 
-export const UserRecordSchema = z.strictObject({
-  schema_version: z.literal(CURRENT_SCHEMA_VERSION),
-  id: z.uuid(),
-  full_name: z.string().min(1),
-  gender: z.string().min(1),
-  location: z.string().min(1),
-  city: z.string().min(1),
-  country: z.string().min(1),
+/**
+ * One field of the record: its zod schema, and the plain check that accepts a value only where that
+ * schema does (it may refuse more; zod then decides). Both come from the same call, so they cannot
+ * drift. The check is data, not a function: isPlainUserRecord runs one loop over it per message.
+ */
+interface RecordField<S extends z.ZodType> {
+  schema: S;
+  check: PlainCheck;
+}
+
+type PlainCheck =
+  | { kind: 'literal'; value: number }
+  | { kind: 'text' }
+  | { kind: 'pattern'; pattern: RegExp }
+  | { kind: 'between'; min: number; max: number };
+
+// The very patterns zod applies for z.uuid() and z.iso.datetime().
+const UUID = z.regexes.uuid();
+const DATETIME = z.regexes.datetime({});
+
+const version = (value: typeof CURRENT_SCHEMA_VERSION): RecordField<z.ZodLiteral<typeof CURRENT_SCHEMA_VERSION>> => ({ schema: z.literal(value), check: { kind: 'literal', value } });
+const text = (): RecordField<z.ZodString> => ({ schema: z.string().min(1), check: { kind: 'text' } });
+const uuid = (): RecordField<z.ZodUUID> => ({ schema: z.uuid(), check: { kind: 'pattern', pattern: UUID } });
+const datetime = (): RecordField<z.ZodISODateTime> => ({ schema: z.iso.datetime(), check: { kind: 'pattern', pattern: DATETIME } });
+const between = (min: number, max: number): RecordField<z.ZodNumber> => ({ schema: z.number().min(min).max(max), check: { kind: 'between', min, max } });
+
+const RECORD_FIELDS = {
+  schema_version: version(CURRENT_SCHEMA_VERSION),
+  id: uuid(),
+  full_name: text(),
+  gender: text(),
+  location: text(),
+  city: text(),
+  country: text(),
   // Always text: "EC1 1AA" and "3067 KP" are postcodes too.
-  postcode: z.string().min(1),
-  latitude: z.number().min(-90).max(90),
-  longitude: z.number().min(-180).max(180),
-  email: z.string().min(1),
+  postcode: text(),
+  latitude: between(-90, 90),
+  longitude: between(-180, 180),
+  email: text(),
   /** The schedule slot that asked for this user, so replays of a slot can be recognised. */
-  slot_time: z.iso.datetime(),
-  fetched_at: z.iso.datetime(),
-});
+  slot_time: datetime(),
+  fetched_at: datetime(),
+};
+
+type RecordShape = { [K in keyof typeof RECORD_FIELDS]: (typeof RECORD_FIELDS)[K]['schema'] };
+
+export const UserRecordSchema = z.strictObject(
+  Object.fromEntries(Object.entries(RECORD_FIELDS).map(([name, field]) => [name, field.schema])) as RecordShape,
+);
 
 export type UserRecord = z.infer<typeof UserRecordSchema>;
 
@@ -120,11 +152,7 @@ export function parseUserRecord(bytes: Buffer | null): ParsedUserRecord {
   return { ok: true, record: parsed.data };
 }
 
-const RECORD_FIELDS = Object.keys(UserRecordSchema.shape);
-const TEXT_FIELDS = ['full_name', 'gender', 'location', 'city', 'country', 'postcode', 'email'] as const;
-// The very patterns zod applies for z.uuid() and z.iso.datetime().
-const UUID = z.regexes.uuid();
-const DATETIME = z.regexes.datetime({});
+const PLAIN_CHECKS = Object.entries(RECORD_FIELDS).map(([name, field]) => ({ name, ...field.check }));
 
 /**
  * True only for an object UserRecordSchema accepts as it is: exactly its fields, each of its type and
@@ -133,21 +161,27 @@ const DATETIME = z.regexes.datetime({});
 export function isPlainUserRecord(json: object): json is UserRecord {
   const r = json as Record<string, unknown>;
   if (Object.getPrototypeOf(r) !== Object.prototype) return false;
-  const keys = Object.keys(r);
-  if (keys.length !== RECORD_FIELDS.length || !RECORD_FIELDS.every((field) => Object.hasOwn(r, field))) return false;
-  if (r.schema_version !== CURRENT_SCHEMA_VERSION) return false;
-  for (const field of TEXT_FIELDS) {
-    const value = r[field];
-    if (typeof value !== 'string' || value.length === 0) return false;
+  if (Object.keys(r).length !== PLAIN_CHECKS.length) return false;
+  for (const check of PLAIN_CHECKS) {
+    if (!Object.hasOwn(r, check.name)) return false;
+    const value = r[check.name];
+    switch (check.kind) {
+      case 'literal':
+        if (value !== check.value) return false;
+        break;
+      case 'text':
+        if (typeof value !== 'string' || value.length === 0) return false;
+        break;
+      case 'pattern':
+        if (typeof value !== 'string' || !check.pattern.test(value)) return false;
+        break;
+      case 'between':
+        // NaN fails both comparisons and ±Infinity is out of range, as zod has it.
+        if (typeof value !== 'number' || !(value >= check.min && value <= check.max)) return false;
+        break;
+    }
   }
-  const { id, latitude, longitude, slot_time, fetched_at } = r;
-  return (
-    typeof id === 'string' && UUID.test(id) &&
-    typeof latitude === 'number' && Number.isFinite(latitude) && latitude >= -90 && latitude <= 90 &&
-    typeof longitude === 'number' && Number.isFinite(longitude) && longitude >= -180 && longitude <= 180 &&
-    typeof slot_time === 'string' && DATETIME.test(slot_time) &&
-    typeof fetched_at === 'string' && DATETIME.test(fetched_at)
-  );
+  return true;
 }
 
 /** e.g. `latitude is "12.5" (expected number)` or `unexpected field "nickname"`. */

@@ -1,4 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { forEachLimited } from '../concurrency/for-each-limited';
 import type { IngestSlotInput } from '../contracts/ingest';
 import { ingestSlot } from '../workflows/ingest-slot';
 import { SLOT_TIMEOUT_MS } from './ensure-schedule';
@@ -33,7 +34,6 @@ export interface RunSlotsOptions {
  */
 export async function runSlots(temporal: Client, options: RunSlotsOptions): Promise<{ completed: number; failed: number }> {
   const concurrency = options.concurrency ?? 64;
-  let next = 0;
   let completed = 0;
   let failed = 0;
   const runOne = async (slot: Date) => {
@@ -64,9 +64,6 @@ export async function runSlots(temporal: Client, options: RunSlotsOptions): Prom
     }
     options.onProgress?.({ done: completed + failed, failed, total: options.slots.length });
   };
-  const lanes = Array.from({ length: Math.min(concurrency, options.slots.length) }, async () => {
-    while (next < options.slots.length) await runOne(options.slots[next++]!);
-  });
-  await Promise.all(lanes);
+  await forEachLimited(options.slots, concurrency, runOne);
   return { completed, failed };
 }

@@ -1,11 +1,11 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineConfig } from '../config/pipeline-config';
 import type { SinkBatch, SinkBatchResult } from '../contracts/sink';
 import { writeBatch } from '../workflows/write-batch';
-import { createProducer, sendAcknowledged } from '../kafka/client';
+import { createProducer, sendAcknowledged, type PipelineProducer } from '../kafka/client';
 import { toDeadLetter } from '../kafka/dead-letter';
 import { rejoinOnMembershipLost } from '../kafka/membership-lost';
 import { probeBrokers } from '../kafka/probe-brokers';
@@ -29,7 +29,7 @@ export interface BatchConsumerDeps {
   /** What the loop reports, for the process's metrics. */
   events?: SinkEvents;
   /** The producer of dead letters, from createProducer (its own by default); the consumer disconnects it. */
-  dlqProducer?: Producer;
+  dlqProducer?: PipelineProducer;
   /** Runs the consumer's connect once Kafka answers (PipelineClients.whenKafkaUp); connects at once if unset. */
   whenKafkaUp?: <T>(connect: () => Promise<T>) => Promise<T>;
   /** Where restarts and Kafka's outages are told; console by default. */
@@ -111,7 +111,7 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
     sessionTimeout: 30_000,
     heartbeatInterval: 3000,
   });
-  const dlqProducer: Producer = deps.dlqProducer ?? createProducer(kafka);
+  const dlqProducer: PipelineProducer = deps.dlqProducer ?? createProducer(kafka);
   const admin = kafka.admin();
   const whenKafkaUp = deps.whenKafkaUp ?? (<T>(connect: () => Promise<T>) => connect());
   await whenKafkaUp(() => Promise.all([consumer.connect(), dlqProducer.connect(), admin.connect()]));

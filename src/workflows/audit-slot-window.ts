@@ -1,8 +1,6 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { AuditActivities, AuditSummary, AuditWindowInput } from '../contracts/audit';
-
-const scheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+import { scheduledTimeOf } from '../contracts/scheduled-time';
 
 const { auditRange } = proxyActivities<AuditActivities>({
   startToCloseTimeout: '10 minutes',
@@ -17,7 +15,7 @@ const { auditRange } = proxyActivities<AuditActivities>({
  */
 export async function auditSlotWindow(input: AuditWindowInput): Promise<AuditSummary> {
   const info = workflowInfo();
-  const at = (info.typedSearchAttributes.get(scheduledStartTime) ?? info.startTime).getTime();
+  const at = scheduledTimeOf(info).getTime();
   const to = new Date(at - input.settleMs);
   const from = new Date(to.getTime() - input.intervalMs + 1);
   return auditRange({ from: from.toISOString(), to: to.toISOString(), settleMs: 0 });

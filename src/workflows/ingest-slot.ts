@@ -1,4 +1,3 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import {
   INVALID_SLOT_TIME,
@@ -11,13 +10,12 @@ import {
   type SplitPage,
   type UserRecord,
 } from '../contracts/ingest';
+import { scheduledTimeOf } from '../contracts/scheduled-time';
 
 export type { IngestSlotInput, IngestSlotResult } from '../contracts/ingest';
 
 /** The source serves at most this many users per request; bigger slots are fetched page by page. */
 export const PAGE_SIZE = 1000;
-
-const scheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
 // The workers heartbeat every second, so a worker that died mid-activity is noticed within 5 s.
 const { fetchUsers } = proxyActivities<FetchActivities>({
@@ -38,7 +36,7 @@ const { publishUsers, quarantineUsers } = proxyActivities<PublishActivities & Qu
  */
 export async function ingestSlot(input: IngestSlotInput): Promise<IngestSlotResult> {
   const info = workflowInfo();
-  const slot = input.slotTime ? new Date(input.slotTime) : (info.typedSearchAttributes.get(scheduledStartTime) ?? info.startTime);
+  const slot = input.slotTime ? new Date(input.slotTime) : scheduledTimeOf(info);
   if (Number.isNaN(slot.getTime())) throw ApplicationFailure.nonRetryable(`slotTime "${input.slotTime}" is not a timestamp`, INVALID_SLOT_TIME);
   const slotTime = slot.toISOString();
   const seed = `${input.scheduleId}@${slotTime}`;

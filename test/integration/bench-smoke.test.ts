@@ -14,6 +14,11 @@ describe('bench smoke', () => {
     expect(lines.some((l) => l.startsWith('ceiling:'))).toBe(true);
     expect(result.ceilingCores).toHaveProperty('cassandra');
     expect(result.pipelineCores).toHaveProperty('worker-1');
+    // CPU per row of the sink worker, Cassandra and the bare writer, next to the rates.
+    expect(result.cost.pipeline.writer).toBeGreaterThan(0);
+    expect(result.cost.pipeline.cassandra).toBeGreaterThan(0);
+    expect(result.cost.ceiling.writer).toBeGreaterThan(0);
+    expect(result.cost.pipeline.total).toBeGreaterThanOrEqual(result.cost.pipeline.writer + result.cost.pipeline.cassandra - 0.2);
   });
 
   it('e2e: reports freshness percentiles over the slots it ran', async () => {

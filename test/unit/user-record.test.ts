@@ -230,6 +230,14 @@ describe('the plain record check (the consumer fast path)', () => {
     expect(accepted).toBeGreaterThan(20); // the probes include valid values too
   });
 
+  it('checks every field the schema declares, from the same declaration', () => {
+    const base = valid[0]!;
+    expect(Object.keys(base).sort()).toEqual(Object.keys(UserRecordSchema.shape).sort());
+    for (const field of Object.keys(UserRecordSchema.shape)) {
+      expect({ field, plain: isPlainUserRecord({ ...base, [field]: null }) }).toEqual({ field, plain: false });
+    }
+  });
+
   it('leaves the reason for a rejected record to zod, unchanged', () => {
     const bad = { ...valid[0]!, latitude: '12.5' };
     expect(parseUserRecord(Buffer.from(JSON.stringify(bad)))).toEqual({ ok: false, reason: 'latitude is "12.5" (expected number)' });

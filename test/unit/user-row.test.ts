@@ -1,7 +1,7 @@
 import type { UserRecord } from '../../src/record/user-record';
 import { types } from 'cassandra-driver';
 import { toBoundRow } from '../../src/cassandra/bound-row';
-import { USER_ROW_COLUMNS, toUserRow, type KafkaOrigin } from '../../src/record/user-row';
+import { describeStoredRow, LINEAGE_COLUMNS, USER_ROW_COLUMN_NAMES, USER_ROW_COLUMNS, toUserRow, type KafkaOrigin } from '../../src/record/user-row';
 
 const record: UserRecord = {
   schema_version: 1,
@@ -21,7 +21,7 @@ const record: UserRecord = {
 const origin: KafkaOrigin = { partition: 2, offset: '9007199254740993', ingestedAt: new Date('2025-03-01T10:00:11.000Z') };
 
 describe('toUserRow', () => {
-  it('copies the record and adds where it was read, with times as Dates', () => {
+  it('copies the record and adds where it was read, with times as epoch ms', () => {
     expect(toUserRow(record, origin)).toEqual({
       id: record.id,
       full_name: "Mr. Liam O'Brien",
@@ -33,33 +33,23 @@ describe('toUserRow', () => {
       latitude: -42.1817,
       longitude: 120.5,
       email: 'liam.obrien@example.com',
-      slot_time: new Date('2025-03-01T10:00:10.000Z'),
-      fetched_at: new Date('2025-03-01T10:00:10.250Z'),
+      slot_time: Date.parse('2025-03-01T10:00:10.000Z'),
+      fetched_at: Date.parse('2025-03-01T10:00:10.250Z'),
       kafka_partition: 2,
       // Past 2^53: a number would silently become ...992.
       kafka_offset: '9007199254740993',
-      ingested_at: new Date('2025-03-01T10:00:11.000Z'),
+      ingested_at: Date.parse('2025-03-01T10:00:11.000Z'),
     });
   });
 
-  it('has exactly the columns USER_ROW_COLUMNS lists, each once', () => {
-    expect(new Set(USER_ROW_COLUMNS).size).toBe(USER_ROW_COLUMNS.length);
-    expect(Object.keys(toUserRow(record, origin)).sort()).toEqual([...USER_ROW_COLUMNS].sort());
-    expect(USER_ROW_COLUMNS[0]).toBe('id');
+  it('has each column once, the primary key first, in the order USER_ROW_COLUMNS declares', () => {
+    expect(new Set(USER_ROW_COLUMN_NAMES).size).toBe(USER_ROW_COLUMNS.length);
+    expect(Object.keys(toUserRow(record, origin))).toEqual([...USER_ROW_COLUMN_NAMES]);
+    expect(USER_ROW_COLUMN_NAMES[0]).toBe('id');
   });
 
-  it('binds values in column order', () => {
-    const row = toUserRow(record, origin);
-    const values = USER_ROW_COLUMNS.map((column) => row[column]);
-    expect(values[USER_ROW_COLUMNS.indexOf('postcode')]).toBe('K1A 0B1');
-    expect(values[USER_ROW_COLUMNS.indexOf('kafka_offset')]).toBe('9007199254740993');
-  });
-
-  it('does not share the ingestedAt Date with the caller', () => {
-    const ingestedAt = new Date('2025-03-01T10:00:11.000Z');
-    const row = toUserRow(record, { ...origin, ingestedAt });
-    ingestedAt.setUTCFullYear(1999);
-    expect(row.ingested_at.toISOString()).toBe('2025-03-01T10:00:11.000Z');
+  it('names lineage columns that exist', () => {
+    for (const name of Object.values(LINEAGE_COLUMNS)) expect(USER_ROW_COLUMN_NAMES).toContain(name);
   });
 
   it.each<[string, Partial<KafkaOrigin>, string]>([
@@ -74,17 +64,37 @@ describe('toUserRow', () => {
 });
 
 describe('toBoundRow', () => {
-  it('binds the same values as the row, in USER_ROW_COLUMNS order (uuid, Long offset, times as epoch ms)', () => {
-    const row = toUserRow(record, origin);
+  it('binds the values of the row in column order, in driver form, then the write time', () => {
     const bound = toBoundRow(record, origin, 1_764_000_000_000_123);
-    const plain = (v: unknown) => (v instanceof Date ? v.getTime() : v instanceof types.Uuid || v instanceof types.Long ? v.toString() : v);
-    expect(bound.slice(0, -1).map(plain)).toEqual(USER_ROW_COLUMNS.map((column) => plain(row[column])));
-    expect(bound[bound.length - 1]).toBe(1_764_000_000_000_123); // the write time, bound last
+    expect(bound).toHaveLength(USER_ROW_COLUMNS.length + 1);
     expect(bound[0]).toBeInstanceOf(types.Uuid);
-    expect(String(bound[13])).toBe('9007199254740993'); // beyond Number precision, kept exact
+    expect(String(bound[0])).toBe(record.id);
+    const offset = bound[USER_ROW_COLUMN_NAMES.indexOf('kafka_offset')];
+    expect(offset).toBeInstanceOf(types.Long);
+    expect(String(offset)).toBe('9007199254740993'); // beyond Number precision, kept exact
+    expect(bound[bound.length - 1]).toBe(1_764_000_000_000_123); // the write time, bound last
+    const plain = (v: unknown) => (v instanceof types.Uuid || v instanceof types.Long ? v.toString() : v);
+    expect(bound.slice(0, -1).map(plain)).toEqual(Object.values(toUserRow(record, origin)));
+  });
+
+  it('binds the exact values the upsert had before the columns were declared once', () => {
+    const bound = toBoundRow(record, { ...origin, offset: '41' }, 7);
+    expect(bound.map((v) => (v instanceof types.Uuid || v instanceof types.Long ? `${v.constructor.name}:${v.toString()}` : v))).toEqual([
+      `Uuid:${record.id}`, "Mr. Liam O'Brien", 'male', '7812, Provulok Pushkina', "St. John's", 'Canada', 'K1A 0B1',
+      -42.1817, 120.5, 'liam.obrien@example.com', 1_740_823_210_000, 1_740_823_210_250,
+      2, 'Long:41', 1_740_823_211_000,
+      7,
+    ]);
   });
 
   it('refuses an origin that is not a partition, offset and time, as toUserRow does', () => {
     expect(() => toBoundRow(record, { ...origin, offset: '12a' }, 0)).toThrow('Kafka offset "12a" is not an offset');
+  });
+});
+
+describe('describeStoredRow', () => {
+  it('names a stored row in one line', () => {
+    const row = { full_name: 'Ms. Ada L', email: 'ada@example.com', city: 'London', country: 'UK', fetched_at: 'F', ingested_at: 'I' };
+    expect(describeStoredRow(row)).toBe('Ms. Ada L · ada@example.com · London, UK · fetched F · ingested I');
   });
 });

@@ -7,16 +7,12 @@ export function createAuditActivities(deps: AuditDeps & { onAudited?: (summary: 
   return {
     async auditRange(input: AuditRangeInput): Promise<AuditSummary> {
       const report = await auditSlots(deps, { from: new Date(input.from), to: new Date(input.to), settleMs: input.settleMs });
+      const { mismatched, users, ...counts } = report;
       const summary: AuditSummary = {
-        from: report.from,
-        to: report.to,
-        slots: report.slots,
-        reconciled: report.reconciled,
-        pending: report.pending,
-        unaudited: report.unaudited,
-        mismatchedSlots: report.mismatched.length,
-        missingUsers: report.users.missing,
-        mismatches: report.mismatched.slice(0, 100).map(describeVerdict),
+        ...counts,
+        mismatchedSlots: mismatched.length,
+        missingUsers: users.missing,
+        mismatches: mismatched.slice(0, 100).map(describeVerdict),
       };
       deps.onAudited?.(summary);
       return summary;

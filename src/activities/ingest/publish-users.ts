@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import type { PipelineProducer } from '../../kafka/client';
 import { sendAcknowledged } from '../../kafka/client';
 import type { PublishActivities, PublishUsersInput } from '../../contracts/ingest';
 import { CURRENT_SCHEMA_VERSION } from '../../record/user-record';
@@ -12,7 +12,7 @@ export const HEADER = {
 } as const;
 
 /** A retried send may store a record twice (see createProducer); the consumer's upsert by id absorbs it. */
-export function createPublishActivities(deps: { producer: Producer; topic: string; onPublished?: (count: number, slotDone: boolean) => void }): PublishActivities {
+export function createPublishActivities(deps: { producer: PipelineProducer; topic: string; onPublished?: (count: number, slotDone: boolean) => void }): PublishActivities {
   return {
     /** Publishes a slot's records keyed by user id, waiting for all in-sync replicas. Returns how many. */
     async publishUsers(input: PublishUsersInput): Promise<number> {

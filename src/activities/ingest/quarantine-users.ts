@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import type { PipelineProducer } from '../../kafka/client';
 import type { QuarantineActivities, QuarantineUsersInput } from '../../contracts/ingest';
 import { sendAcknowledged } from '../../kafka/client';
 import { toSourceRejectLetter } from '../../kafka/dead-letter';
@@ -10,7 +10,7 @@ import { HEADER } from './publish-users';
  * `pipeline dlq list` shows both. Each letter is keyed by its slot run, page and position: a retried
  * send may store a copy, and every reader counts the copies of one key once.
  */
-export function createQuarantineActivities(deps: { producer: Producer; dlqTopic: string; now?: () => Date; onQuarantined?: (count: number) => void }): QuarantineActivities {
+export function createQuarantineActivities(deps: { producer: PipelineProducer; dlqTopic: string; now?: () => Date; onQuarantined?: (count: number) => void }): QuarantineActivities {
   const now = deps.now ?? (() => new Date());
   return {
     async quarantineUsers(input: QuarantineUsersInput): Promise<string[]> {

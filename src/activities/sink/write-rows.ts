@@ -4,8 +4,9 @@ import type { KafkaMessage } from 'kafkajs';
 import type { BoundRow } from '../../cassandra/bound-row';
 import { WRITE_PROFILE } from '../../cassandra/client';
 import { writeInReplicaBatches } from '../../cassandra/replica-batches';
-import { RequestLimit } from '../../cassandra/request-limit';
 import { upsertStatement } from '../../cassandra/upsert-statement';
+import { forEachLimited } from '../../concurrency/for-each-limited';
+import { RequestLimit } from '../../concurrency/request-limit';
 import { cutBatch } from '../../sink/cut-batch';
 import { BATCH_NOT_ON_KAFKA, ROWS_NOT_HELD, type BatchRef, type SinkActivities } from '../../contracts/sink';
 import type { BatchHandoff } from '../../sink/batch-handoff';
@@ -42,14 +43,9 @@ export function createSinkActivities(deps: SinkActivityDeps): SinkActivities {
     if (batched) {
       await writeInReplicaBatches(deps.cassandra, rows, { keyspace: deps.keyspace, statement, maxRows: batched.rows, maxBytes: batched.bytes, concurrency: deps.concurrency, executionProfile: WRITE_PROFILE, limit });
     } else {
-      let next = 0;
-      const lanes = Array.from({ length: Math.min(deps.concurrency, rows.length) }, async () => {
-        while (next < rows.length) {
-          const params = rows[next++]! as unknown[];
-          await limit.run(() => deps.cassandra.execute(statement, params, { prepare: true, executionProfile: WRITE_PROFILE }));
-        }
-      });
-      await Promise.all(lanes);
+      await forEachLimited(rows, deps.concurrency, (params) =>
+        limit.run(() => deps.cassandra.execute(statement, params as unknown[], { prepare: true, executionProfile: WRITE_PROFILE })),
+      );
     }
     deps.onWritten?.(rows.length, Date.now() - started);
     return rows.length;

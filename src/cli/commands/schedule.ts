@@ -5,6 +5,7 @@ import { ensureSchedule } from '../../schedule/ensure-schedule';
 import { runSlots } from '../../schedule/run-slots';
 import { describeSchedule, type ScheduleSummary } from '../../schedule/describe-schedule';
 import type { IngestSlotInput } from '../../contracts/ingest';
+import { SCHEDULED_START_TIME } from '../../contracts/scheduled-time';
 import type { CommandContext } from '../context';
 import { emit, formatAgo, formatTime, table } from '../output';
 import { CommandError, parseCommandArgs, parseDurationOption, parseTimeOption, UsageError } from '../usage';
@@ -185,11 +186,12 @@ async function backfill(context: CommandContext, args: string[]): Promise<number
     if (json) console.log(JSON.stringify({ scheduleId: id, slots: slots.length, waited: false }));
     return 0;
   }
-  // Backfilled runs carry the slot as TemporalScheduledStartTime; count those that closed since the request.
+  // Backfilled runs carry the slot as their scheduled start time; count those that closed since the request.
+  const scheduled = SCHEDULED_START_TIME.name;
   // Bounds padded by half an interval: stored slot times carry sub-millisecond precision, so an exact
   // bound would miss the slot that sits on it.
   const range = { from: new Date(slots[0]!.getTime() - half).toISOString(), to: new Date(slots[slots.length - 1]!.getTime() + half).toISOString() };
-  const base = `TemporalScheduledById = '${id}' AND StartTime >= '${requestedAt.toISOString()}' AND TemporalScheduledStartTime >= '${range.from}' AND TemporalScheduledStartTime <= '${range.to}'`;
+  const base = `TemporalScheduledById = '${id}' AND StartTime >= '${requestedAt.toISOString()}' AND ${scheduled} >= '${range.from}' AND ${scheduled} <= '${range.to}'`;
   const started = Date.now();
   let done = 0;
   let failed = 0;

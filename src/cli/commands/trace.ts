@@ -1,4 +1,5 @@
 import { isUserId, traceUser, type Trace } from '../../audit/trace-user';
+import { describeStoredRow } from '../../record/user-row';
 import type { CommandContext } from '../context';
 import { emit } from '../output';
 import { parseCommandArgs, UsageError } from '../usage';
@@ -43,8 +44,7 @@ export function describeTrace(trace: Trace): string {
         );
       } else lines.push('  batch     not found in Temporal visibility (its history may be past the namespace retention)');
       lines.push(`  written   ${trace.writeTime.at} (WRITETIME ${trace.writeTime.micros})`);
-      const row = trace.row;
-      lines.push(`  row       ${row['full_name']} · ${row['email']} · ${row['city']}, ${row['country']} · fetched ${row['fetched_at']} · ingested ${row['ingested_at']}`);
+      lines.push(`  row       ${describeStoredRow(trace.row)}`);
       return lines.join('\n');
     }
     case 'dead-letter':
