@@ -168,64 +168,11 @@ export const SECRET_ENV_VARIABLES = ['TEMPORAL_API_KEY', 'KAFKA_SASL_PASSWORD', 
 
 export type KafkaSaslMechanism = z.infer<typeof saslMechanism>;
 
-export interface PipelineConfig {
-  temporal: {
-    address: string;
-    namespace: string;
-    ingestTaskQueue: string;
-    sinkTaskQueue: string;
-    workflowBundlePath?: string;
-    uiUrl: string;
-    /** `serverName` overrides the name checked against the server's certificate (SNI). */
-    tls?: TlsSettings & { serverName?: string };
-    apiKey?: Secret;
-  };
-  kafka: {
-    brokers: string[];
-    clientId: string;
-    topic: string;
-    dlqTopic: string;
-    partitions: number;
-    replicationFactor: number;
-    consumerGroup: string;
-    sasl?: { mechanism: KafkaSaslMechanism; username: string; password: Secret };
-    tls?: TlsSettings;
-  };
-  cassandra: {
-    contactPoints: string[];
-    localDataCenter: string;
-    credentials?: { username: string; password: Secret };
-    tls?: TlsSettings;
-    keyspace: string;
-    table: string;
-    replicationFactor: number;
-    writeConcurrency: number;
-    /** Rows and estimated bytes per unlogged batch; `rows` 1: single-row writes. */
-    writeBatch: { rows: number; bytes: number };
-    /** Consistency level of the sink's writes. */
-    writeConsistency: WriteConsistency;
-    /** `USING TTL` of every written row; undefined leaves the table's default. */
-    ttlSeconds?: number;
-  };
-  /** `undefined` means the project's own randomuser-compatible server, started locally. */
-  source: { url?: string; timeoutMs: number; maxResponseBytes: number; localServerPort: number };
-  schedule: { id: string; intervalMs: number; usersPerSlot: number; slotTimeoutMs: number; catchUpMaxGapMs: number };
-  /** `intervalMs` 0: no audit schedule. */
-  audit: { intervalMs: number; settleMs: number };
-  sourceHealth: { enabled: boolean; failedSlots: number; probeIntervalMs: number };
-  /**
-   * A batch holds from minRecords (caught up) to maxRecords (far behind) records, or what one fetch
-   * brought; each sink process runs `consumers` Kafka consumers, each fetching up to fetchMaxBytes.
-   */
-  batch: { minRecords: number; maxRecords: number; maxWaitMs: number; fetchMaxBytes: number; consumers: number };
-  /** A sink consumer that crashes is restarted, at most `restarts` times in `windowMs` (crashes while Kafka is away aside). */
-  sink: { consumerRestartLimit: { restarts: number; windowMs: number } };
-  /** How long a stop waits for the work in flight before it leaves it and exits. */
-  shutdown: { graceMs: number };
-  /** Port 0 turns the endpoint off; the Temporal SDK's own metrics use port + 1 on loopback. */
-  metrics: { port: number; host: string };
-  log: { level: 'ERROR' | 'WARN' | 'INFO' | 'DEBUG'; format: 'text' | 'json' };
-}
+/**
+ * The settings as the code reads them, grouped by server and concern. Its type is what
+ * loadPipelineConfig builds: each variable is declared once in PipelineEnvSchema and placed once there.
+ */
+export type PipelineConfig = ReturnType<typeof loadPipelineConfig>;
 
 export function parseDurationMs(text: string): number {
   const match = /^(\d+)(ms|s|m|h)$/.exec(text);
@@ -239,7 +186,7 @@ export function parseDurationMs(text: string): number {
  * The PEM files the TLS variables name are read here, so a missing or wrong file stops the start, not the
  * first connection, and the clients are built without touching the disk.
  */
-export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env, readPem: ReadPem = readPemFile): PipelineConfig {
+export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env, readPem: ReadPem = readPemFile) {
   const e = parseEnv(PipelineEnvSchema, env, { secrets: SECRET_ENV_VARIABLES });
   requireTogether([
     ['CASSANDRA_USERNAME', e.CASSANDRA_USERNAME],
@@ -275,6 +222,7 @@ export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env, readPem
       sinkTaskQueue: e.SINK_TASK_QUEUE,
       uiUrl: e.TEMPORAL_UI_URL.replace(/\/+$/, ''),
       ...(e.WORKFLOW_BUNDLE_PATH ? { workflowBundlePath: e.WORKFLOW_BUNDLE_PATH } : {}),
+      // serverName: the name checked against the server's certificate (SNI), when it differs from the address.
       ...(temporalTls ? { tls: { ...temporalTls, ...(e.TEMPORAL_TLS_SERVER_NAME ? { serverName: e.TEMPORAL_TLS_SERVER_NAME } : {}) } } : {}),
       ...(e.TEMPORAL_API_KEY ? { apiKey: e.TEMPORAL_API_KEY } : {}),
     },
@@ -300,17 +248,26 @@ export function loadPipelineConfig(env: NodeJS.ProcessEnv = process.env, readPem
       table: e.CASSANDRA_TABLE,
       replicationFactor: e.CASSANDRA_REPLICATION_FACTOR,
       writeConcurrency: e.CASSANDRA_WRITE_CONCURRENCY,
+      // Rows and estimated bytes per unlogged batch; rows 1: single-row writes.
       writeBatch: { rows: e.CASSANDRA_WRITE_BATCH_ROWS, bytes: e.CASSANDRA_WRITE_BATCH_BYTES },
       writeConsistency: e.CASSANDRA_WRITE_CONSISTENCY,
+      // USING TTL of every written row; absent: the table's default.
       ...(e.CASSANDRA_TTL !== undefined ? { ttlSeconds: e.CASSANDRA_TTL } : {}),
     },
+    // url undefined: the project's own randomuser-compatible server, started locally.
     source: { url: e.SOURCE_URL, timeoutMs: e.SOURCE_TIMEOUT, maxResponseBytes: e.SOURCE_MAX_RESPONSE_BYTES, localServerPort: e.SOURCE_SERVER_PORT },
     schedule: { id: e.SCHEDULE_ID, intervalMs: e.SCHEDULE_INTERVAL, usersPerSlot: e.USERS_PER_SLOT, slotTimeoutMs: e.SLOT_TIMEOUT, catchUpMaxGapMs: e.CATCH_UP_MAX_GAP },
+    // intervalMs 0: no audit schedule.
     audit: { intervalMs: e.AUDIT_INTERVAL, settleMs: e.AUDIT_SETTLE },
     sourceHealth: { enabled: e.SOURCE_HEALTH_GATE, failedSlots: e.SOURCE_HEALTH_GATE_SLOTS, probeIntervalMs: e.SOURCE_HEALTH_PROBE_INTERVAL },
+    // A batch holds from minRecords (caught up) to maxRecords (far behind) records, or what one fetch
+    // brought; each sink process runs `consumers` Kafka consumers, each fetching up to fetchMaxBytes.
     batch: { minRecords: batchMinRecords, maxRecords: e.BATCH_MAX_RECORDS, maxWaitMs: e.BATCH_MAX_WAIT, fetchMaxBytes: e.SINK_FETCH_MAX_BYTES, consumers: e.SINK_CONSUMERS },
+    // A crashed sink consumer is restarted at most `restarts` times in `windowMs` (crashes while Kafka is away aside).
     sink: { consumerRestartLimit: e.SINK_CONSUMER_RESTART_LIMIT },
+    // How long a stop waits for the work in flight before it leaves it and exits.
     shutdown: { graceMs: e.SHUTDOWN_GRACE },
+    // Port 0 turns the endpoint off; the Temporal SDK's own metrics use port + 1 on loopback.
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
   };

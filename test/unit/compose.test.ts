@@ -153,9 +153,9 @@ describe('docker-compose.yml', () => {
       expect(fs.existsSync(sourceOf(file))).toBe(true);
       entryPoints[name] = file;
     }
-    expect(entryPoints).toEqual({ 'pipeline-init': 'dist/pipeline/prepare-job.js', ingest: 'dist/workers/ingest-worker.js', sink: 'dist/workers/sink-worker.js' });
+    expect(entryPoints).toEqual({ 'pipeline-init': 'dist/workers/prepare-job.js', ingest: 'dist/workers/ingest-worker.js', sink: 'dist/workers/sink-worker.js' });
     const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts['prepare:pipeline']).toBe('node scripts/build.js --if-stale && node dist/pipeline/prepare-job.js');
+    expect(scripts['prepare:pipeline']).toBe('node scripts/build.js --if-stale && node dist/workers/prepare-job.js');
   });
 
   it('starts the sink worker within the same memory budget as npm run worker:sink (Node flags, MALLOC_ARENA_MAX)', () => {

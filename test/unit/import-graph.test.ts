@@ -35,8 +35,43 @@ function cycles(edges: Map<string, Map<string, string[]>>): string[][] {
   return found;
 }
 
+/** What docs/ARCHITECTURE.md says each folder of src/ may import: its paragraph's "May import:" line. */
+function documentedImports(): Map<string, Set<string>> {
+  const doc = fs.readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'ARCHITECTURE.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('## Where the code lives'), doc.indexOf('Outside `src/`:'));
+  const allowed = new Map<string, Set<string>>();
+  for (const paragraph of section.split(/\n\s*\n/)) {
+    const folder = /^\*\*`([a-z-]+)(?:\/|\.ts)`\*\*/.exec(paragraph.trim())?.[1];
+    if (!folder) continue;
+    const line = /May import: ([^]*?)\.\s*$/.exec(paragraph.replace(/\s+/g, ' ').trim())?.[1];
+    expect({ folder, mayImport: line !== undefined }).toEqual({ folder, mayImport: true });
+    allowed.set(folder, new Set(line!.startsWith('nothing') ? [] : [...line!.matchAll(/`([a-z-]+)\/`/g)].map((m) => m[1]!)));
+  }
+  return allowed;
+}
+
 describe('the import graph of src/', () => {
   const edges = folderEdges();
+  const documented = documentedImports();
+
+  it('has a paragraph in docs/ARCHITECTURE.md for every folder of src/', () => {
+    const folders = fs.readdirSync(SRC, { withFileTypes: true }).map((e) => e.name.replace(/\.ts$/, ''));
+    expect(folders.filter((folder) => !documented.has(folder))).toEqual([]);
+    expect([...documented.keys()].filter((folder) => !folders.includes(folder))).toEqual([]);
+  });
+
+  it('imports only what docs/ARCHITECTURE.md says each folder may import', () => {
+    const stray = [...edges.entries()].flatMap(([from, targets]) =>
+      [...targets.entries()].filter(([to]) => !documented.get(from)?.has(to)).map(([to, files]) => `${from} → ${to} (from ${files.join(', ')})`),
+    );
+    expect(stray).toEqual([]);
+  });
+
+  it('reads the documented imports it checks (a broken pattern would allow nothing or everything)', () => {
+    expect(documented.get('workflows')).toEqual(new Set(['contracts']));
+    expect(documented.get('config')).toEqual(new Set());
+    expect(documented.get('workers')?.has('activities')).toBe(true);
+  });
 
   it('has no cycle between folders', () => {
     expect(cycles(edges).map((c) => c.join(' → '))).toEqual([]);
