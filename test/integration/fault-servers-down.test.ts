@@ -9,7 +9,7 @@ import { IsolatedPipeline, sleep, waitFor } from '../support/isolated-pipeline';
 import { checkInvariant, expectInvariant } from '../support/invariant';
 import { settle } from '../support/faults';
 import { outageStackAddresses, outageStackSettings, removeOutageStack } from '../support/outage-stack';
-import { uniqueName } from '../support/stack-addresses';
+import { ownPipelineNames, uniqueName } from '../support/stack-addresses';
 import { runPipeline } from '../support/run-command';
 import { WorkerProcess } from '../support/worker-process';
 
@@ -54,17 +54,9 @@ describe('fault: servers down at start and during a stop', () => {
     const name = uniqueName('o');
     const env = {
       ...addresses,
-      KAFKA_TOPIC: `${name}.random_names`,
-      KAFKA_TOPIC_PARTITIONS: '3',
-      KAFKA_CONSUMER_GROUP: `${name}-sink`,
-      CASSANDRA_KEYSPACE: name,
-      INGEST_TASK_QUEUE: `${name}-ingest`,
-      SINK_TASK_QUEUE: `${name}-sink`,
-      SCHEDULE_ID: `${name}-schedule`,
-      SCHEDULE_INTERVAL: '1s',
+      ...ownPipelineNames(name),
       USERS_PER_SLOT: '5',
       BATCH_MAX_WAIT: '100ms',
-      AUDIT_INTERVAL: '0',
       SOURCE_URL: source.url,
       SHUTDOWN_GRACE: `${GRACE_S}s`,
     };

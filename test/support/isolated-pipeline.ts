@@ -13,7 +13,7 @@ import { createKafka } from '../../src/kafka/client';
 import { startIngestWorker } from '../../src/workers/ingest';
 import type { RunningWorker } from '../../src/workers/run-worker';
 import { startSinkWorker, type SinkWorkerDeps } from '../../src/workers/sink';
-import { stackAddresses, uniqueName } from './stack-addresses';
+import { ownPipelineNames, stackAddresses, uniqueName } from './stack-addresses';
 
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -80,18 +80,9 @@ export class IsolatedPipeline {
       TEMPORAL_ADDRESS: addresses.temporal,
       KAFKA_BROKERS: addresses.kafkaBrokers.join(','),
       CASSANDRA_CONTACT_POINTS: addresses.cassandraContactPoints.join(','),
-      KAFKA_TOPIC: `${name}.random_names`,
-      KAFKA_TOPIC_PARTITIONS: '3',
-      KAFKA_CONSUMER_GROUP: `${name}-sink`,
-      CASSANDRA_KEYSPACE: name,
-      INGEST_TASK_QUEUE: `${name}-ingest`,
-      SINK_TASK_QUEUE: `${name}-sink`,
-      SCHEDULE_ID: `${name}-schedule`,
-      SCHEDULE_INTERVAL: '1s',
+      ...ownPipelineNames(name),
       USERS_PER_SLOT: '3',
       BATCH_MAX_WAIT: '200ms',
-      // Tests that audit on a schedule ask for it; others leave no schedule behind to fire at nobody.
-      AUDIT_INTERVAL: '0',
       SOURCE_URL: server.url,
       ...overrides,
     });
