@@ -1,4 +1,5 @@
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { createOrDescribe, describeIfExists } from '../schedule/schedule-state';
 import type { PipelineConfig } from '../config/pipeline-config';
 import type { AuditWindowInput } from '../contracts/audit';
 import { auditSlotWindow } from '../workflows/audit-slot-window';
@@ -33,12 +34,7 @@ function desiredAuditSchedule(config: PipelineConfig): ScheduleOptions {
  */
 export async function ensureAuditSchedule(client: Client, config: PipelineConfig): Promise<'created' | 'updated' | 'unchanged' | 'deleted' | 'off'> {
   const handle = client.schedule.getHandle(auditScheduleId(config));
-  let current;
-  try {
-    current = await handle.describe();
-  } catch (error) {
-    if (!(error instanceof ScheduleNotFoundError)) throw error;
-  }
+  let current = await describeIfExists(handle);
   if (config.audit.intervalMs === 0) {
     if (!current) return 'off';
     await handle.delete();
@@ -46,13 +42,9 @@ export async function ensureAuditSchedule(client: Client, config: PipelineConfig
   }
   const desired = desiredAuditSchedule(config);
   if (!current) {
-    try {
-      await client.schedule.create(desired);
-      return 'created';
-    } catch (error) {
-      if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-      current = await handle.describe();
-    }
+    const created = await createOrDescribe(client, handle, desired);
+    if (created === 'created') return created;
+    current = created;
   }
   const action = current.action;
   const args = action.type === 'startWorkflow' ? (action.args as AuditWindowInput[] | undefined)?.[0] : undefined;

@@ -1,7 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { types, type Client as CassandraClient } from 'cassandra-driver';
-import type { Kafka } from 'kafkajs';
-import type { PipelineConfig } from '../config/pipeline-config';
+import { types } from 'cassandra-driver';
 import { consumerLag } from '../kafka/consumer-lag';
 import { readDeadLetters } from '../kafka/dead-letter-queue';
 import { readPartitionRange } from '../kafka/read-range';
@@ -9,14 +7,11 @@ import { LINEAGE_COLUMNS, USER_ROW_COLUMNS, WRITE_TIME_COLUMN } from '../record/
 import { slotWorkflowId } from '../schedule/run-slots';
 import { parseBatchWorkflowId } from '../sink/batch-id';
 import { writeBatch } from '../workflows/write-batch';
+import type { AuditDeps } from './audit-slots';
 import { workflowLink } from './web-ui';
 
-export interface TraceDeps {
-  config: PipelineConfig;
-  temporal: Client;
-  cassandra: CassandraClient;
-  kafka: Kafka;
-}
+/** Tracing reads what the audit reads: Temporal's records, the table and the topics. */
+export type TraceDeps = AuditDeps;
 
 export interface ActivityAttempts {
   activity: string;

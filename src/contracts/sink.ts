@@ -25,12 +25,11 @@ export interface SinkBatch extends BatchRef {
   holderTaskQueue: string;
 }
 
-export interface SinkBatchResult {
+/** Where a batch lies on Kafka: its partition's offsets from first to last. */
+export type OffsetRange = Pick<BatchRef, 'topic' | 'partition' | 'firstOffset' | 'lastOffset'>;
+
+export interface SinkBatchResult extends OffsetRange {
   written: number;
-  topic: string;
-  partition: number;
-  firstOffset: string;
-  lastOffset: string;
 }
 
 /** The activities a `writeBatch` workflow calls; both take the batch by reference and return rows written. */

@@ -1,4 +1,5 @@
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleOptions } from '@temporalio/client';
+import { createOrDescribe, describeIfExists } from './schedule-state';
 import type { PipelineConfig } from '../config/pipeline-config';
 import type { IngestSlotInput } from '../contracts/ingest';
 import { ingestSlot } from '../workflows/ingest-slot';
@@ -82,20 +83,11 @@ export function matchesSettings(description: ScheduleDescription, settings: Slot
 export async function ensureSchedule(client: Client, settings: SlotScheduleSettings): Promise<'created' | 'updated' | 'unchanged'> {
   const desired = desiredSchedule(settings);
   const handle = client.schedule.getHandle(settings.scheduleId);
-  let current: ScheduleDescription | undefined;
-  try {
-    current = await handle.describe();
-  } catch (error) {
-    if (!(error instanceof ScheduleNotFoundError)) throw error;
-  }
+  let current = await describeIfExists(handle);
   if (!current) {
-    try {
-      await client.schedule.create(settings.createPaused ? { ...desired, state: { paused: true, note: settings.createPaused } } : desired);
-      return 'created';
-    } catch (error) {
-      if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-      current = await handle.describe();
-    }
+    const created = await createOrDescribe(client, handle, settings.createPaused ? { ...desired, state: { paused: true, note: settings.createPaused } } : desired);
+    if (created === 'created') return created;
+    current = created;
   }
   if (matchesSettings(current, settings)) return 'unchanged';
   await handle.update((previous) => ({

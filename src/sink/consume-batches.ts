@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineConfig } from '../config/pipeline-config';
-import type { SinkBatch, SinkBatchResult } from '../contracts/sink';
+import type { OffsetRange, SinkBatch, SinkBatchResult } from '../contracts/sink';
 import { writeBatch } from '../workflows/write-batch';
 import { createProducer, sendAcknowledged, type PipelineProducer } from '../kafka/client';
 import { toDeadLetter } from '../kafka/dead-letter';
@@ -54,12 +54,7 @@ export interface SinkEvents {
 }
 
 /** A batch handed to a workflow whose offsets are not committed. */
-export interface UncommittedBatch {
-  topic: string;
-  partition: number;
-  firstOffset: string;
-  lastOffset: string;
-}
+export type UncommittedBatch = OffsetRange;
 
 export interface RunningBatchConsumer {
   consumer: Consumer;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { StackService } from '../service';
 import { ensureStackTls, stackTlsFiles } from '../tls';
-import { NAMESPACE } from './temporal';
+import { probeNamespace } from './temporal';
 
 /** The terminator's entry point: compiled beside this file, or run through tsx from source. */
 function terminatorCommand(): string[] {
@@ -42,7 +42,7 @@ export const temporalTlsService: StackService = {
 
   async probe(settings) {
     const tls = stackTlsFiles(settings);
-    const connection = await Connection.connect({
+    await probeNamespace(await Connection.connect({
       address: `127.0.0.1:${settings.tls.temporalPort}`,
       connectTimeout: 2000,
       tls: {
@@ -50,12 +50,7 @@ export const temporalTlsService: StackService = {
         serverRootCACertificate: fs.readFileSync(tls.ca),
         clientCertPair: { crt: fs.readFileSync(tls.clientCert), key: fs.readFileSync(tls.clientKey) },
       },
-    });
-    try {
-      await connection.workflowService.describeNamespace({ namespace: NAMESPACE });
-    } finally {
-      await connection.close();
-    }
+    }));
   },
 
   addresses: (settings) => [`gRPC over TLS 127.0.0.1:${settings.tls.temporalPort} (client certificate required)`],

@@ -51,12 +51,7 @@ export const temporalService: StackService = {
   }),
 
   async probe(settings) {
-    const connection = await Connection.connect({ address: `${settings.host}:${settings.temporal.port}`, connectTimeout: 2000 });
-    try {
-      await connection.workflowService.describeNamespace({ namespace: NAMESPACE });
-    } finally {
-      await connection.close();
-    }
+    await probeNamespace(await Connection.connect({ address: `${settings.host}:${settings.temporal.port}`, connectTimeout: 2000 }));
   },
 
   addresses: (settings) => [
@@ -64,3 +59,12 @@ export const temporalService: StackService = {
     `Web UI http://${settings.host === '127.0.0.1' ? 'localhost' : settings.host}:${settings.temporal.uiPort}`,
   ],
 };
+
+/** Asks the server for the namespace the pipeline uses, then closes the connection: the readiness probe. */
+export async function probeNamespace(connection: Connection): Promise<void> {
+  try {
+    await connection.workflowService.describeNamespace({ namespace: NAMESPACE });
+  } finally {
+    await connection.close();
+  }
+}
