@@ -15,6 +15,7 @@ import type { BoundRow } from '../cassandra/bound-row';
 import { batchWorkflowId } from './batch-id';
 import { batchSizeFor } from './batch-size';
 import { cutBatch } from './cut-batch';
+import { waitForTopic } from './wait-for-topic';
 import { InOrderCommits } from './in-order-commits';
 import { superviseConsumer } from './supervise-consumer';
 import { writeTimeFromMetadata, writeTimeMetadata } from './write-time';
@@ -121,6 +122,7 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
     const [committed] = await admin.fetchOffsets({ groupId: config.kafka.consumerGroup, topics: [config.kafka.topic] });
     return writeTimeFromMetadata(committed?.partitions.find((p) => p.partition === partition)?.metadata);
   };
+  await waitForTopic(admin, config.kafka.topic, log);
   await consumer.subscribe({ topic: config.kafka.topic, fromBeginning: true });
 
   const runConfig: Parameters<Consumer['run']>[0] = {
