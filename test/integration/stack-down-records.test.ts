@@ -49,11 +49,13 @@ describe('stack down and status: every recorded process, whatever the environmen
 
     const down = await runStack(['down'], env);
     expect({ code: down.code, stderr: down.stderr }).toEqual({ code: 0, stderr: '' });
+    // Each is reported as stopped, or killed when it outlived the grace (a loaded machine can keep a
+    // stand-in's exit from being seen within it): either way it is gone, and named.
     for (const r of recorded) {
       expect(alive(r.pid)).toBe(false);
-      expect(down.stdout).toMatch(new RegExp(`^${r.name} +stopped`, 'm'));
+      expect(down.stdout).toMatch(new RegExp(`^${r.name} +(stopped|killed)`, 'm'));
     }
-    expect(down.stdout).toMatch(/^cassandra-2 +stopped \(started with other settings\)$/m);
+    expect(down.stdout).toMatch(/^cassandra-2 +(stopped|killed) \(started with other settings\)$/m);
     expect(down.stdout).toMatch(/^cassandra-4 +not running/m);
     expect(alive(impostorPid)).toBe(true);
 
