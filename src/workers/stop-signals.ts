@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /** Exit code of a process stopped by a second signal, as a shell reports one killed by SIGINT. */
 const EXIT_NOW_CODE = 130;
 /** Past the grace, what closing the clients and exiting may still take before the process exits regardless. */
@@ -20,6 +22,8 @@ export interface StopSignalOptions {
 export function handleStopSignals(options: StopSignalOptions): AbortSignal {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const stopping = new AbortController();
+  // Every wait of the process (each server, each consumer, the catch-up) listens for the stop.
+  setMaxListeners(100, stopping.signal);
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping.signal.aborted) {
       options.log(`${signal} again: exiting now; what was in flight is left as it is (uncommitted batches are read again by the next consumer)`);
