@@ -115,7 +115,8 @@ describe('trace and audit', () => {
     await pipeline.schedule().pause('paused by the test');
     await pipeline.waitForDrain();
     const fresh = (await slotResults(pipeline)).slice(before);
-    const victim = fresh[0]!;
+    // The newest slot: its window is the last to be audited, so the deletion lands before its audit.
+    const victim = fresh[fresh.length - 1]!;
     await pipeline.cassandra.execute(`DELETE FROM ${pipeline.config.cassandra.keyspace}.${pipeline.config.cassandra.table} WHERE id = ?`, [victim.ids[0]], { prepare: true });
 
     // The gauge and the status both show the latest audit run; each run is the latest for 10 s.
@@ -126,7 +127,7 @@ describe('trace and audit', () => {
       const metric = renderPrometheus(pipeline.counters, { topic: pipeline.config.kafka.topic });
       const found = audit && audit.recent.mismatches.some((line: string) => line.includes(victim.workflowId));
       return found && /^pipeline_audit_mismatched_slots 1$/m.test(metric) ? parsed : undefined;
-    }, 90_000, 1000);
+    }, 120_000, 1000);
     // The deletion of the test before may have been audited too, if its window was audited after it.
     const lines = status.audit.value.recent.mismatches as string[];
     expect(lines.filter((line) => line.includes(victim.workflowId))).toEqual([`slot ${victim.slotTime} (${victim.workflowId}): fetched 4, published 4, in Cassandra 3, dead-lettered 0, rejected 0; missing 1: ${victim.ids[0]}`]);
