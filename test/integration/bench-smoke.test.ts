@@ -17,7 +17,8 @@ describe('bench smoke', () => {
     // CPU per row of the sink worker, Cassandra and the bare writer, next to the rates.
     expect(result.cost.pipeline.writer).toBeGreaterThan(0);
     expect(result.cost.pipeline.cassandra).toBeGreaterThan(0);
-    expect(result.cost.ceiling.writer).toBeGreaterThan(0);
+    // A 300-row ceiling run can end between two CPU samples (every 500 ms): its cost may read 0 here.
+    expect(Number.isFinite(result.cost.ceiling.writer) && result.cost.ceiling.writer >= 0).toBe(true);
     expect(result.cost.pipeline.total).toBeGreaterThanOrEqual(result.cost.pipeline.writer + result.cost.pipeline.cassandra - 0.2);
   });
 
