@@ -271,6 +271,10 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     const worker = await compiledEntry('workers/sink-worker');
     const basePort = 19500 + Math.floor(Math.random() * 200) * 4;
     const ready: Promise<void>[] = [];
+    // The clock starts when the first consumer joins the group, so before it writes a row: a process
+    // starts its consumers one after the other and says it runs only once all have joined, by when the
+    // first has written for a rebalance's time.
+    let firstJoinAt: number | undefined;
     const samplers: ReturnType<typeof sampleRss>[] = [];
     for (let w = 0; w < options.workers; w++) {
       const launch = sinkWorkerLaunch();
@@ -280,14 +284,18 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
       const child = spawn(command[0]!, command.slice(1), { env: { ...process.env, ...launch.env, ...pipeline.commandEnv(), BATCH_MAX_WAIT: '100ms', ...batchEnv, ...(options.writeBatchRows ? { CASSANDRA_WRITE_BATCH_ROWS: String(options.writeBatchRows) } : {}), METRICS_PORT: String(basePort + w * 2), METRICS_HOST: hosts[w]?.address ?? '127.0.0.1', KAFKAJS_NO_PARTITIONER_WARNING: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(child);
       let output = '';
-      child.stdout!.on('data', (d) => (output += d));
-      child.stderr!.on('data', (d) => (output += d));
+      const onOutput = (d: Buffer) => {
+        output += d;
+        if (firstJoinAt === undefined && output.includes('sink consumer joined')) firstJoinAt = Date.now();
+      };
+      child.stdout!.on('data', onOutput);
+      child.stderr!.on('data', onOutput);
       ready.push(waitFor(`sink worker ${w + 1} to start`, async () => output.includes('sink worker running'), 120_000, 100).then(() => undefined));
       samplers.push(sampleRss(child.pid!));
     }
     progress(`starting ${options.workers} sink worker process(es)`);
     await Promise.race(ready);
-    const start = Date.now();
+    const start = firstJoinAt ?? Date.now();
     const pipelineCpu = sampleCpu({ ...stackPids(settings), ...Object.fromEntries(children.map((c, w) => [`worker-${w + 1}`, c.pid!])) });
     const metricsOf = async (w: number) => (await fetch(`http://${hosts[w]?.address ?? '127.0.0.1'}:${basePort + w * 2}/metrics`).catch(() => undefined))?.text();
     // Per worker's scrape: rows written, batches (count and records), the batch target and memory.

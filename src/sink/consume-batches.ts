@@ -122,6 +122,11 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
     const [committed] = await admin.fetchOffsets({ groupId: config.kafka.consumerGroup, topics: [config.kafka.topic] });
     return writeTimeFromMetadata(committed?.partitions.find((p) => p.partition === partition)?.metadata);
   };
+  // One line per (re)join: which partitions this consumer now reads, the start of its work.
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    const partitions = payload.memberAssignment[config.kafka.topic] ?? [];
+    log(`sink consumer joined ${payload.groupId}: partitions ${partitions.length > 0 ? [...partitions].sort((a, b) => a - b).join(',') : 'none'} of ${config.kafka.topic}`);
+  });
   await waitForTopic(admin, config.kafka.topic, log);
   await consumer.subscribe({ topic: config.kafka.topic, fromBeginning: true });
 

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
@@ -110,6 +111,37 @@ describe('docker-compose.yml', () => {
       const node = services[name]!;
       expect({ name, entrypoint: node.entrypoint, command: node.command, probe: healthcheckCommand(node) }).toEqual({ name, entrypoint: cassandra.entrypoint, command: cassandra.command, probe });
     }
+  });
+
+  it("switches Cassandra's commit log to batch sync, so an acknowledged write survives a killed node, and refuses a file without the setting", () => {
+    // The settings as the image's cassandra.yaml has them, commented alternatives included.
+    const imageYaml = [
+      'authenticator:',
+      '  class_name : org.apache.cassandra.auth.AllowAllAuthenticator',
+      '# commitlog_sync: batch',
+      '# commitlog_sync_group_window: 1000ms',
+      'commitlog_sync: periodic',
+      'commitlog_sync_period: 10000ms',
+      'concurrent_writes: 32',
+    ].join('\n');
+    const run = (yaml: string): { status: number | null; stderr: string; yaml: string } => {
+      const conf = fs.mkdtempSync(path.join(os.tmpdir(), 'cassandra-conf-'));
+      try {
+        fs.writeFileSync(path.join(conf, 'cassandra.yaml'), `${yaml}\n`);
+        const script = interpolate(commandOf(services['cassandra']!).join('\n'), {}).replace(/exec docker-entrypoint\.sh cassandra -f/, 'true');
+        const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, CASSANDRA_CONF: conf } });
+        return { status: result.status, stderr: result.stderr.trim(), yaml: fs.readFileSync(path.join(conf, 'cassandra.yaml'), 'utf8') };
+      } finally {
+        fs.rmSync(conf, { recursive: true, force: true });
+      }
+    };
+    const switched = run(imageYaml);
+    expect(switched.status).toBe(0);
+    expect(switched.yaml.split('\n').filter((line) => /^[^#]*commitlog_sync/.test(line))).toEqual(['commitlog_sync: batch']);
+    expect(switched.yaml).toContain('# commitlog_sync_group_window: 1000ms');
+    expect(switched.yaml).toContain('org.apache.cassandra.auth.PasswordAuthenticator');
+    const missing = run(imageYaml.replace('commitlog_sync: periodic', '# commitlog_sync: periodic'));
+    expect({ status: missing.status, stderr: missing.stderr }).toEqual({ status: 1, stderr: expect.stringMatching(/^no commit log sync setting to switch in .*cassandra\.yaml$/) });
   });
 
   it('gives every inline shell script valid syntax once compose has substituted it', () => {

@@ -58,8 +58,12 @@ commitlog_directory: ${path.join(dir, 'commitlog')}
 saved_caches_directory: ${path.join(dir, 'saved_caches')}
 hints_directory: ${path.join(dir, 'hints')}
 cdc_raw_directory: ${path.join(dir, 'cdc_raw')}
-commitlog_sync: periodic
-commitlog_sync_period: 10000ms
+# A write is acknowledged only once its commit log entry is synced to disk (writes waiting together
+# share one sync). With periodic sync (Cassandra's default), a node killed with kill -9 replays only
+# what its last periodic sync covered and loses up to commitlog_sync_period of acknowledged writes,
+# which a lone node has no other replica of; the sink commits Kafka offsets on that acknowledgement.
+# The price is write rate: see docs/BENCHMARKS.md.
+commitlog_sync: batch
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
@@ -70,9 +74,10 @@ rpc_address: ${address}
 native_transport_port: ${port}
 start_native_transport: true
 endpoint_snitch: SimpleSnitch
-# Sized for a 2-core machine that also runs Kafka and Temporal (and, in a ring, two more nodes).
+# Sized for a 2-core machine that also runs Kafka and Temporal (and, in a ring, two more nodes). A
+# write thread waits for the commit log's sync, so more of them keep the disk's syncs full.
 concurrent_reads: 16
-concurrent_writes: 32
+concurrent_writes: 128
 concurrent_compactors: 1
 # Tests drop and recreate tables; snapshots on drop would only fill the disk.
 auto_snapshot: false
