@@ -10,6 +10,7 @@ import { backfillBench, e2eBench, scheduleBench } from './slot-benches';
 import { parseDurationMs } from '../src/config/pipeline-config';
 import { lineChartSvg } from './svg-chart';
 import { sittingMedians } from './cost-per-row';
+import { readCpuProfile, topSelfTime } from './profile-top';
 
 const HELP = `usage: npm run bench -- <name> [options]
 
@@ -34,6 +35,8 @@ benches:
        that many schedules of the interval side by side, phase-shifted (60 slots at 10 s take 5 minutes)
   backfill [--slots 360] [--users N]
        backfill one hour of 10-s slots that never ran; time until every row is in Cassandra
+  profile FILE.cpuprofile [--rows N] [--top 10]
+       the functions a CPU profile (--cpu-prof) spent most self time in, as µs per row given the rows
 
 The local stack is brought up when it is not running. The last line printed is one JSON object.`;
 
@@ -130,8 +133,20 @@ async function main(argv: string[]): Promise<number> {
       console.log(JSON.stringify(result));
       return 0;
     }
+    case 'profile': {
+      const { values, positionals } = parseArgs({ args: rest, options: { rows: { type: 'string' }, top: { type: 'string', default: '10' } }, allowPositionals: true, strict: true });
+      if (positionals.length !== 1) throw new Error('profile takes one .cpuprofile file');
+      const rows = values.rows === undefined ? undefined : Number(values.rows);
+      if (rows !== undefined && (!Number.isInteger(rows) || rows < 1)) throw new Error(`--rows "${values.rows}" is not a positive whole number`);
+      const top = Number(values.top);
+      if (!Number.isInteger(top) || top < 1 || top > 100) throw new Error(`--top "${values.top}" is not a whole number from 1 to 100`);
+      const summary = topSelfTime(readCpuProfile(positionals[0]!), top, rows);
+      for (const f of summary.functions) progress(`${(f.usPerRow ?? f.selfUs / 1000).toFixed(2).padStart(8)} ${f.usPerRow === undefined ? 'ms' : 'µs/row'}  ${(f.share * 100).toFixed(1).padStart(5)} %  ${f.fn}`);
+      console.log(JSON.stringify({ bench: 'profile', file: positionals[0], ...summary }));
+      return 0;
+    }
     default:
-      throw new Error(`unknown bench "${name}" (expected sink, e2e, schedule or backfill; see --help)`);
+      throw new Error(`unknown bench "${name}" (expected sink, e2e, schedule, backfill or profile; see --help)`);
   }
 }
 
