@@ -33,9 +33,9 @@ function readEvery(read: () => void, everyMs: number): () => void {
 }
 
 /** CPU seconds (user + system, all threads) a process has used so far, or undefined once it is gone. */
-function cpuSeconds(pid: number): number | undefined {
+function cpuSeconds(pid: number, statFile = `/proc/${pid}/stat`): number | undefined {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = fs.readFileSync(statFile, 'utf8');
     // Fields after the command name, which is in parentheses and may hold spaces.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticksPerSecond = 100; // USER_HZ: the unit of these fields on Linux
@@ -87,4 +87,63 @@ export async function waitForQuiet(pids: Record<string, number>, options: { maxC
     const seconds = (Date.now() - started) / 1000;
     if (cores < options.maxCores || Date.now() - started > options.timeoutMs) return { seconds: Math.round(seconds), cores: Math.round(cores * 100) / 100 };
   }
+}
+
+/** CPU seconds each group of a process's threads has used so far, by thread name (`/proc/<pid>/task/<tid>/comm`). */
+function threadCpuSeconds(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  let tids: string[] = [];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const tid of tids) {
+    try {
+      const name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const used = cpuSeconds(Number(tid), `/proc/${pid}/task/${tid}/stat`) ?? 0;
+      const group = threadGroup(name, tid === String(pid));
+      byName.set(group, (byName.get(group) ?? 0) + used);
+    } catch {
+      /* thread gone */
+    }
+  }
+  return byName;
+}
+
+/**
+ * Pure: the role of a Node process's thread: its main thread (JavaScript, and the collector's pauses),
+ * Node's unnamed helpers (V8's concurrent marking and compilation, libuv's pool), the Temporal SDK's
+ * Rust core (tokio threads), or another named thread.
+ */
+export function threadGroup(name: string, isMain: boolean): string {
+  if (isMain) return 'main';
+  if (name === 'node') return 'node helpers';
+  if (/^tokio/.test(name)) return 'temporal core';
+  return name;
+}
+
+/**
+ * How many cores each group of a process's threads used over a phase (see threadGroup): where a
+ * worker's CPU goes beyond its JavaScript thread, which a CPU profile does not show.
+ */
+export function sampleThreadCpu(pid: number): { stop(): Record<string, number> } {
+  const started = Date.now();
+  const first = threadCpuSeconds(pid);
+  let last = first;
+  const timer = setInterval(() => {
+    const now = threadCpuSeconds(pid);
+    if (now.size > 0) last = now;
+  }, 500);
+  return {
+    stop() {
+      clearInterval(timer);
+      const now = threadCpuSeconds(pid);
+      if (now.size > 0) last = now;
+      const wallSeconds = Math.max(0.001, (Date.now() - started) / 1000);
+      const cores: Record<string, number> = {};
+      for (const [group, used] of last) cores[group] = Math.round(((used - (first.get(group) ?? 0)) / wallSeconds) * 100) / 100;
+      return cores;
+    },
+  };
 }

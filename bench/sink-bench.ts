@@ -13,7 +13,7 @@ import { generateUsers } from '../src/dev/fake-source/generator';
 import { compiledEntry } from '../test/support/compiled';
 import { IsolatedPipeline, sleep, waitFor } from '../test/support/isolated-pipeline';
 import { profiled } from './cpu-profile';
-import { sampleCpu, sampleRss, waitForQuiet } from './process-sampler';
+import { sampleCpu, sampleRss, sampleThreadCpu, waitForQuiet } from './process-sampler';
 import { readRecord } from '../src/dev/stack/processes';
 import { loadStackSettings, type StackSettings } from '../src/dev/stack/settings';
 import { stackDown, stackServices, stackUp } from '../src/dev/stack/stack';
@@ -81,6 +81,8 @@ export interface SinkBenchResult {
   ceilingCores: Record<string, number>;
   /** Cores each process used while the pipeline ran (`worker-N` are the sink workers). */
   pipelineCores: Record<string, number>;
+  /** Cores the first sink worker's threads used while the pipeline ran, by role (process-sampler.ts threadGroup). */
+  workerThreadCores: Record<string, number>;
   /** µs of CPU per row by role: the pipeline's (writer = the sink workers) and the best ceiling's (writer = the plain-driver writer). */
   cost: { pipeline: CostPerRow; ceiling: CostPerRow };
   /** Per second: rows written, consumer lag, the batch target and mean batch size, worker memory (largest of the workers). */
@@ -296,6 +298,7 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     progress(`starting ${options.workers} sink worker process(es)`);
     await Promise.race(ready);
     const start = firstJoinAt ?? Date.now();
+    const workerThreads = sampleThreadCpu(children[0]!.pid!);
     const pipelineCpu = sampleCpu({ ...stackPids(settings), ...Object.fromEntries(children.map((c, w) => [`worker-${w + 1}`, c.pid!])) });
     const metricsOf = async (w: number) => (await fetch(`http://${hosts[w]?.address ?? '127.0.0.1'}:${basePort + w * 2}/metrics`).catch(() => undefined))?.text();
     // Per worker's scrape: rows written, batches (count and records), the batch target and memory.
@@ -353,7 +356,8 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     }
     const pipelineSeconds = (Date.now() - start) / 1000;
     const pipelineCores = pipelineCpu.stop();
-    progress(`  ${Math.round(records.length / pipelineSeconds)} rows/s (${pipelineSeconds.toFixed(1)} s); cores used: ${describeCores(pipelineCores)}`);
+    const workerThreadCores = workerThreads.stop();
+    progress(`  ${Math.round(records.length / pipelineSeconds)} rows/s (${pipelineSeconds.toFixed(1)} s); cores used: ${describeCores(pipelineCores)}; worker-1 threads: ${describeCores(workerThreadCores)}`);
     // Every offset must then be committed (not timed: the rows are already readable).
     await waitFor('the consumer group to commit every offset', async () => (await pipeline.lag().catch(() => -1)) === 0, 60_000, 200);
     const first = (await metricsOf(0)) ?? '';
@@ -405,6 +409,7 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
       peakWorkerRssMb: peak,
       ceilingCores,
       pipelineCores,
+      workerThreadCores,
       cost: { pipeline: costPerRow(pipelineCores, pipelineRowsPerSecond, 'workers'), ceiling: costPerRow(ceilingCores, ceilingRowsPerSecond, 'bench') },
       timeline,
     };

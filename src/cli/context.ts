@@ -41,7 +41,8 @@ export class CommandContext {
   /** Work against Kafka that says which brokers it waits for, after checking that the topics it reads exist. */
   async withKafka<T>(topics: string[], work: (kafka: Kafka) => Promise<T>): Promise<T> {
     const brokers = `Kafka at ${this.config.kafka.brokers.join(',')} (KAFKA_BROKERS)`;
-    return waitingOn(brokers, (async () => {
+    // Only reaching the brokers is waiting; the work itself may take long and says nothing.
+    await waitingOn(brokers, (async () => {
       const admin = this.kafka().admin();
       await admin.connect();
       try {
@@ -51,8 +52,8 @@ export class CommandContext {
       } finally {
         await admin.disconnect();
       }
-      return work(this.kafka());
     })());
+    return work(this.kafka());
   }
 
   scheduleSettings() {

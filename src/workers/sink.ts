@@ -12,7 +12,7 @@ import type { PipelineCounters } from '../metrics/pipeline-counters';
 import { pollConsumerLag } from '../metrics/poll-consumer-lag';
 import type { TemporalClients } from '../pipeline/clients';
 import { BatchHandoff } from '../sink/batch-handoff';
-import { startBatchConsumer, type BatchConsumerDeps, type RunningBatchConsumer } from '../sink/consume-batches';
+import { BATCHES_IN_FLIGHT, startBatchConsumer, type BatchConsumerDeps, type RunningBatchConsumer } from '../sink/consume-batches';
 import { OutageLog } from '../servers/wait-for-server';
 import { runWorker, untilAborted, workflowCode, type RunningWorker } from './run-worker';
 
@@ -55,6 +55,10 @@ export async function startSinkWorker(deps: SinkWorkerDeps): Promise<RunningWork
   // runs the writes of the batches whose rows it holds.
   const holderTaskQueue = `${config.temporal.sinkTaskQueue}@${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const activitySlots = Math.max(8, config.kafka.partitions * 2);
+  // Every batch this process can hold gets a slot on its own queue at once: a batch whose write waited
+  // for a slot past the workflow's 10-s schedule-to-start was written again from Kafka. Cassandra's load
+  // is bounded by CASSANDRA_WRITE_CONCURRENCY across all of them, not by the slots.
+  const holderSlots = Math.max(activitySlots, config.batch.consumers * config.kafka.partitions * BATCHES_IN_FLIGHT);
   const sharedWorker = await Worker.create({
     connection: deps.temporal.connection,
     namespace: config.temporal.namespace,
@@ -79,7 +83,7 @@ export async function startSinkWorker(deps: SinkWorkerDeps): Promise<RunningWork
     namespace: config.temporal.namespace,
     taskQueue: holderTaskQueue,
     activities,
-    maxConcurrentActivityTaskExecutions: activitySlots,
+    maxConcurrentActivityTaskExecutions: holderSlots,
   });
   const holderRunning = runWorker(holderWorker);
   const sharedRunning = runWorker(sharedWorker);

@@ -7,8 +7,12 @@ export type { SinkBatch, SinkBatchResult } from '../contracts/sink';
 // consumer holds its partition instead of piling up messages in memory.
 const RETRY: RetryPolicy = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: [ROWS_NOT_HELD] };
 
-// The workers heartbeat every second, so a write whose worker died is retried after 5 s.
-const { writeRowsFromKafka } = proxyActivities<SinkActivities>({ startToCloseTimeout: '2 minutes', heartbeatTimeout: '5 seconds', retry: RETRY });
+// The workers heartbeat every second, so a write whose worker died is retried after 5 s. The heartbeat
+// is what detects a dead worker; the start-to-close cap only bounds a write that runs at Cassandra's
+// pace: a 20 000-row batch sharing the process's requests with a dozen others, while a node syncs
+// every write to disk, took over 30 s, and a cap that cuts it off writes every row again.
+const WRITE_CAP = '10 minutes';
+const { writeRowsFromKafka } = proxyActivities<SinkActivities>({ startToCloseTimeout: WRITE_CAP, heartbeatTimeout: '5 seconds', retry: RETRY });
 
 /**
  * Writes one batch to Cassandra; its workflow id names the topic, partition and offsets. The write runs
@@ -19,7 +23,7 @@ export async function writeBatch(batch: SinkBatch): Promise<SinkBatchResult> {
   const { writeRows } = proxyActivities<SinkActivities>({
     taskQueue: batch.holderTaskQueue,
     scheduleToStartTimeout: '10 seconds',
-    startToCloseTimeout: '30 seconds',
+    startToCloseTimeout: WRITE_CAP,
     heartbeatTimeout: '5 seconds',
     retry: RETRY,
   });

@@ -180,10 +180,12 @@ describe('cluster faults: a three-node Cassandra ring and sink workers on hosts 
     // partition back: the group refused every one.
     expect(offsets.wentBack).toEqual([]);
     expect([...taken.keys()]).toEqual([other.address]);
-    // The cut host's commits after it healed were answered "not a member", and its held batches were
-    // written from a re-read of Kafka.
+    // Healed, the cut host either commits its held batch for the generation it left, and the group
+    // answers "not a member" (counted here), or learns it left before its batch's result arrives and
+    // commits nothing: which comes first is a race (a slower Cassandra makes the second likelier). Either
+    // way no commit of its set an offset back (above), and its held batches were written from a re-read
+    // of Kafka.
     const refusedCommits = sinks[0]!.lines.filter((line) => line.includes('OffsetCommit') && line.includes('not aware of this member')).length;
-    expect(refusedCommits).toBeGreaterThan(0);
     const reread = await rereadBatches(pipeline!);
     expect(reread.length).toBeGreaterThan(0);
     await finalChecks('cluster-2-worker-host-cut-off', published, {

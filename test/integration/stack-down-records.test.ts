@@ -63,7 +63,7 @@ describe('stack down and status: every recorded process, whatever the environmen
     for (const name of names) expect(after.stdout).not.toMatch(new RegExp(`^${name} `, 'm'));
 
     const purge = await runStack(['down', '--purge'], env);
-    expect(purge.code).toBe(0);
+    expect({ code: purge.code, stdout: purge.code === 0 ? '' : purge.stdout, stderr: purge.stderr }).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(purge.stdout).toContain(`data and logs removed from ${dataDir}`);
     expect(fs.existsSync(path.join(dataDir, 'run'))).toBe(false);
     expect(fs.existsSync(path.join(dataDir, 'logs'))).toBe(false);
@@ -74,7 +74,7 @@ describe('stack down and status: every recorded process, whatever the environmen
     const pid = standIn(3800);
     writeRecord(dataDir, { name: 'kafka-3', pid, marker: '3800' });
     const purge = await runStack(['down', '--purge'], env);
-    expect(purge.code).toBe(0);
+    expect({ code: purge.code, stdout: purge.code === 0 ? '' : purge.stdout, stderr: purge.stderr }).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(purge.stdout).toMatch(/^kafka-3 +stopped \(started with other settings\)$/m);
     expect(alive(pid)).toBe(false);
     expect(fs.existsSync(path.join(dataDir, 'run'))).toBe(false);
