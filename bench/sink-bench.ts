@@ -5,7 +5,7 @@ import { concurrent } from 'cassandra-driver';
 import { WRITE_PROFILE } from '../src/cassandra/client';
 import { writeInReplicaBatches } from '../src/cassandra/replica-batches';
 import { upsertStatement } from '../src/cassandra/upsert-statement';
-import { toBoundRow } from '../src/cassandra/bound-row';
+import { boundValues, toBoundRow, type BoundRow } from '../src/cassandra/bound-row';
 import { cqlStatements, CQL_DIR } from '../src/cassandra/apply-schema';
 import { createProducer } from '../src/kafka/client';
 import { toUserRecord, type UserRecord } from '../src/record/user-record';
@@ -155,7 +155,10 @@ async function measureCeilings(settings: StackSettings, pipeline: IsolatedPipeli
   // Ceiling: the same rows straight into an identical table with prepared, token-aware writes.
   const schema = fs.readFileSync(path.join(CQL_DIR, '002-random-names.cql'), 'utf8');
   for (const statement of cqlStatements(schema, { keyspace: config.cassandra.keyspace, table: ceilingTable, local_datacenter: config.cassandra.localDataCenter, replication_factor: '1' })) await pipeline.cassandra.execute(statement);
-  const params = records.map((r, i) => toBoundRow(r, { partition: 0, offset: String(i), ingestedAt: new Date() }, Date.now() * 1000 + i) as unknown[]);
+  // The rows as the sink holds them (encoded once, sent as they are): the writer's timed runs do only
+  // what every writer must, send them.
+  const rows = records.map((r, i) => toBoundRow(r, { partition: 0, offset: String(i), ingestedAt: new Date() }, Date.now() * 1000 + i));
+  const params = rows.map(boundValues);
   const statement = upsertStatement(config.cassandra.keyspace, ceilingTable);
   // Each timed run writes every row into the emptied table, once the servers are quiet again.
   const timedRuns = async (write: () => Promise<void>): Promise<Run[]> => {
@@ -190,12 +193,12 @@ async function measureCeilings(settings: StackSettings, pipeline: IsolatedPipeli
   const median = medianRun(ceilingRuns);
 
   // The batched ceiling: the same rows as unlogged batches, each within one replica set, tuned on the sample.
-  const batchedWrite = (rows: unknown[][], rowsPerBatch: number, inFlight: number) =>
-    writeInReplicaBatches(pipeline.cassandra, rows, { keyspace: config.cassandra.keyspace, statement, maxRows: rowsPerBatch, maxBytes: config.cassandra.writeBatch.bytes, concurrency: inFlight, executionProfile: WRITE_PROFILE });
+  const batchedWrite = (batchRows: BoundRow[], rowsPerBatch: number, inFlight: number) =>
+    writeInReplicaBatches(pipeline.cassandra, batchRows, { keyspace: config.cassandra.keyspace, statement, maxRows: rowsPerBatch, maxBytes: config.cassandra.writeBatch.bytes, concurrency: inFlight, executionProfile: WRITE_PROFILE });
   // Each shape twice, in turn, on a quarter of the rows; a shape's rate is the better of its two runs
   // (interference only ever slows a run down). A 10 % sample took half a second a shape, and picked
   // a shape a quarter slower than the best one in some runs.
-  const tuningRows = params.slice(0, Math.max(100, Math.floor(params.length / 4)));
+  const tuningRows = rows.slice(0, Math.max(100, Math.floor(params.length / 4)));
   progress(`tuning the batched writer on ${tuningRows.length} rows, each shape twice`);
   const rates = new Map<string, number>();
   for (let round = 0; round < 2; round++) {
@@ -216,7 +219,7 @@ async function measureCeilings(settings: StackSettings, pipeline: IsolatedPipeli
   }
   progress(`batched ceiling: ${params.length} rows, ${bestBatched.rowsPerBatch} a batch, ${bestBatched.batchesInFlight} in flight, ${runs} runs`);
   // With --cpu-prof the batched ceiling's timed runs are profiled in this process (the writer's own CPU).
-  const batchedRuns = await profiled(cpuProfileDir, 'ceiling-batched.cpuprofile', () => timedRuns(() => batchedWrite(params, bestBatched.rowsPerBatch, bestBatched.batchesInFlight)));
+  const batchedRuns = await profiled(cpuProfileDir, 'ceiling-batched.cpuprofile', () => timedRuns(() => batchedWrite(rows, bestBatched.rowsPerBatch, bestBatched.batchesInFlight)));
   const batchedMedian = medianRun(batchedRuns);
   return { single: median, singleRuns: ceilingRuns, singleTuned: best, batched: batchedMedian, batchedRuns, batchedTuned: bestBatched };
 }

@@ -1,7 +1,7 @@
 import { forEachLimited } from '../concurrency/for-each-limited';
 import type { RequestLimit } from '../concurrency/request-limit';
-import { types, type Client } from 'cassandra-driver';
-import type { BoundRow } from './bound-row';
+import type { Client } from 'cassandra-driver';
+import { BOUND_TYPES, boundKey, boundValues, type BoundRow } from './bound-row';
 
 /**
  * What Cassandra counts for one cell besides its value: its timestamp (8), TTL (4) and deletion time (4),
@@ -12,24 +12,24 @@ const CELL_OVERHEAD = 20;
 /** And for one row of a batch: the row's liveness timestamp and TTL, its deletion and its partition's deletion. */
 const ROW_OVERHEAD = 16 + 12 + 12;
 
-function valueBytes(value: unknown): number {
-  if (typeof value === 'string') return Buffer.byteLength(value);
-  if (value instanceof types.Uuid) return 16;
-  return 8; // numbers, Longs and times: 8 bytes at most on the wire
-}
-
 /**
  * Bytes a bound row adds to a batch as Cassandra measures a batch against `batch_size_warn_threshold`
  * and `batch_size_fail_threshold`: the data size of the mutation, i.e. every cell's value with its
  * timestamp, TTL and deletion time, plus each row's own. The partition key (first) is counted as a
- * value; the write time (last) is not a cell. For these rows that is about 1.6 times their size on the
- * wire, so a cap on wire bytes would let batches past the fail threshold.
+ * value; the write time (last) is not a cell. Text counts its UTF-8 bytes, every other value 8 (a
+ * uuid 16). For these rows that is about 1.6 times their size on the wire, so a cap on wire bytes
+ * would let batches past the fail threshold.
  */
 export function estimatedRowBytes(row: BoundRow): number {
-  let bytes = ROW_OVERHEAD + valueBytes(row[0]);
-  for (let i = 1; i < row.length - 1; i++) {
-    const value = row[i];
-    if (value !== null && value !== undefined) bytes += CELL_OVERHEAD + valueBytes(value);
+  let bytes = ROW_OVERHEAD;
+  let at = 0;
+  const cells = BOUND_TYPES.length - 1;
+  for (let i = 0; i < cells; i++) {
+    const length = row.readInt32BE(at);
+    at += 4 + length;
+    if (length < 0) continue; // null: no cell
+    const value = BOUND_TYPES[i] === 'text' ? length : BOUND_TYPES[i] === 'uuid' ? 16 : 8;
+    bytes += i === 0 ? value : CELL_OVERHEAD + value;
   }
   return bytes;
 }
@@ -39,9 +39,9 @@ export function estimatedRowBytes(row: BoundRow): number {
  * set of replicas (`replicasOf`), at most `maxRows` rows and at most `maxBytes` estimated bytes (keep it
  * under the cluster's `batch_size_fail_threshold`). Rows keep their order within a replica set. Pure.
  */
-export function replicaBatches(rows: readonly BoundRow[], replicasOf: (row: BoundRow) => string, maxRows: number, maxBytes: number, sizeOf: (row: BoundRow) => number = estimatedRowBytes): BoundRow[][] {
-  const open = new Map<string, { rows: BoundRow[]; bytes: number }>();
-  const batches: BoundRow[][] = [];
+export function replicaBatches<R = BoundRow>(rows: readonly R[], replicasOf: (row: R) => string, maxRows: number, maxBytes: number, sizeOf: (row: R) => number = estimatedRowBytes as unknown as (row: R) => number): R[][] {
+  const open = new Map<string, { rows: R[]; bytes: number }>();
+  const batches: R[][] = [];
   for (const row of rows) {
     const replicas = replicasOf(row);
     const size = sizeOf(row);
@@ -69,7 +69,7 @@ export function replicaSetOf(client: Client, keyspace: string): (row: BoundRow) 
     return () => only;
   }
   return (row) => {
-    const replicas = client.getReplicas(keyspace, (row[0] as types.Uuid).getBuffer());
+    const replicas = client.getReplicas(keyspace, boundKey(row));
     return replicas ? replicas.map((host) => host.address).sort().join(',') : '';
   };
 }
@@ -95,8 +95,8 @@ export async function writeInReplicaBatches(client: Client, rows: readonly Bound
   const batches = replicaBatches(rows, replicaSetOf(client, options.keyspace), options.maxRows, options.maxBytes);
   await forEachLimited(batches, options.concurrency, (batch) => {
     const send = () => client.batch(
-      batch.map((params) => ({ query: options.statement, params: params as unknown[] })),
-      { prepare: true, logged: false, executionProfile: options.executionProfile, routingKey: (batch[0]![0] as types.Uuid).getBuffer() },
+      batch.map((row) => ({ query: options.statement, params: boundValues(row) })),
+      { prepare: true, logged: false, executionProfile: options.executionProfile, routingKey: boundKey(batch[0]!) },
     );
     return options.limit ? options.limit.run(send) : send();
   });

@@ -1,6 +1,10 @@
-import { types } from 'cassandra-driver';
+import { toBoundRow } from '../../src/cassandra/bound-row';
+import { generateUsers } from '../../src/dev/fake-source/generator';
+import { toUserRecord } from '../../src/record/user-record';
 import { estimatedRowBytes, replicaBatches } from '../../src/cassandra/replica-batches';
 
+const T0 = 1_764_000_000_000;
+const record = toUserRecord(generateUsers({ seed: 'replica-batches', page: 1, results: 1 })[0]!, { slotTime: new Date(T0), fetchedAt: new Date(T0) });
 const row = (key: string, set: string) => [key, set] as const;
 const setOf = (r: readonly unknown[]) => r[1] as string;
 
@@ -24,9 +28,11 @@ describe('replicaBatches', () => {
   });
 
   it('estimates a row from its values, strings by their UTF-8 length', () => {
-    const ascii = estimatedRowBytes([types.Uuid.random(), 'abcd', 1.5, types.Long.fromNumber(3)]);
-    const wide = estimatedRowBytes([types.Uuid.random(), 'äöüß', 1.5, types.Long.fromNumber(3)]);
+    const origin = { partition: 0, offset: '1', ingestedAt: new Date(T0) };
+    const ascii = estimatedRowBytes(toBoundRow({ ...record, city: 'abcd' }, origin, 1));
+    const wide = estimatedRowBytes(toBoundRow({ ...record, city: 'äöüß' }, origin, 1));
     expect(wide - ascii).toBe(4);
-    expect(ascii).toBeGreaterThan(16 + 20 + 8);
+    // 15 values: the key's 16 bytes, then 14 cells of at least their overhead; the write time is no cell.
+    expect(ascii).toBeGreaterThan(16 + 14 * 20);
   });
 });

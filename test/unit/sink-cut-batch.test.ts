@@ -1,9 +1,11 @@
 import type { KafkaMessage } from 'kafkajs';
+import type { BoundRow } from '../../src/cassandra/bound-row';
 import { toUserRecord } from '../../src/record/user-record';
 import { batchDigest } from '../../src/sink/batch-digest';
 import { cutBatch } from '../../src/sink/cut-batch';
 import { nextWriteTime, writeTimeFromMetadata, writeTimeMetadata } from '../../src/sink/write-time';
 import { generateUsers } from '../../src/dev/fake-source/generator';
+import { decodeBoundRow } from '../support/bound-values';
 
 const T0 = 1_764_000_000_000; // ms
 
@@ -21,8 +23,8 @@ function message(offset: number, value: string | null, timestampMs = T0, key: st
 const now = new Date(T0);
 const records = generateUsers({ seed: 'cut-batch', page: 1, results: 4 }).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
 const version = (i: number, v: number) => JSON.stringify({ ...records[i]!, full_name: `${records[i]!.full_name} v${v}` });
-const fullName = (row: readonly unknown[]) => row[1] as string;
-const writeTime = (row: readonly unknown[]) => row[row.length - 1] as number;
+const fullName = (row: BoundRow) => decodeBoundRow(row).values[1] as string;
+const writeTime = (row: BoundRow) => decodeBoundRow(row).writeTime;
 
 describe('write time', () => {
   it('is the record timestamp in µs when it is ahead of the partition', () => {

@@ -1,6 +1,7 @@
 import type { UserRecord } from '../../src/record/user-record';
 import { types } from 'cassandra-driver';
-import { toBoundRow } from '../../src/cassandra/bound-row';
+import { boundKey, boundValues, toBoundRow } from '../../src/cassandra/bound-row';
+import { decodeBoundRow } from '../support/bound-values';
 import { describeStoredRow, LINEAGE_COLUMNS, USER_ROW_COLUMN_NAMES, USER_ROW_COLUMNS, toUserRow, type KafkaOrigin } from '../../src/record/user-row';
 
 const record: UserRecord = {
@@ -64,27 +65,33 @@ describe('toUserRow', () => {
 });
 
 describe('toBoundRow', () => {
-  it('binds the values of the row in column order, in driver form, then the write time', () => {
+  it('encodes the values of the row in column order as the driver reads them back, then the write time', () => {
     const bound = toBoundRow(record, origin, 1_764_000_000_000_123);
-    expect(bound).toHaveLength(USER_ROW_COLUMNS.length + 1);
-    expect(bound[0]).toBeInstanceOf(types.Uuid);
-    expect(String(bound[0])).toBe(record.id);
-    const offset = bound[USER_ROW_COLUMN_NAMES.indexOf('kafka_offset')];
-    expect(offset).toBeInstanceOf(types.Long);
-    expect(String(offset)).toBe('9007199254740993'); // beyond Number precision, kept exact
-    expect(bound[bound.length - 1]).toBe(1_764_000_000_000_123); // the write time, bound last
-    const plain = (v: unknown) => (v instanceof types.Uuid || v instanceof types.Long ? v.toString() : v);
-    expect(bound.slice(0, -1).map(plain)).toEqual(Object.values(toUserRow(record, origin)));
+    const { values, writeTime } = decodeBoundRow(bound);
+    expect(values).toEqual(Object.values(toUserRow(record, origin)));
+    expect(values[USER_ROW_COLUMN_NAMES.indexOf('kafka_offset')]).toBe('9007199254740993'); // beyond Number precision, kept exact
+    expect(writeTime).toBe(1_764_000_000_000_123); // the write time, bound last
+    expect(boundKey(bound)).toEqual(types.Uuid.fromString(record.id).getBuffer());
   });
 
-  it('binds the exact values the upsert had before the columns were declared once', () => {
+  it('binds the exact values the upsert had before the rows were encoded once', () => {
     const bound = toBoundRow(record, { ...origin, offset: '41' }, 7);
-    expect(bound.map((v) => (v instanceof types.Uuid || v instanceof types.Long ? `${v.constructor.name}:${v.toString()}` : v))).toEqual([
-      `Uuid:${record.id}`, "Mr. Liam O'Brien", 'male', '7812, Provulok Pushkina', "St. John's", 'Canada', 'K1A 0B1',
-      -42.1817, 120.5, 'liam.obrien@example.com', 1_740_823_210_000, 1_740_823_210_250,
-      2, 'Long:41', 1_740_823_211_000,
-      7,
-    ]);
+    expect(boundValues(bound)).toHaveLength(USER_ROW_COLUMNS.length + 1);
+    expect(decodeBoundRow(bound)).toEqual({
+      values: [
+        record.id, "Mr. Liam O'Brien", 'male', '7812, Provulok Pushkina', "St. John's", 'Canada', 'K1A 0B1',
+        -42.1817, 120.5, 'liam.obrien@example.com', 1_740_823_210_000, 1_740_823_210_250,
+        2, '41', 1_740_823_211_000,
+      ],
+      writeTime: 7,
+    });
+  });
+
+  it('encodes text as UTF-8 however long, and times before the epoch', () => {
+    const long = 'Zoë '.repeat(40_000);
+    const { values } = decodeBoundRow(toBoundRow({ ...record, full_name: long, slot_time: '1969-12-31T23:59:59.000Z' }, origin, 1));
+    expect(values[1]).toBe(long);
+    expect(values[USER_ROW_COLUMN_NAMES.indexOf('slot_time')]).toBe(-1000);
   });
 
   it('refuses an origin that is not a partition, offset and time, as toUserRow does', () => {

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Client } from 'cassandra-driver';
 import type { KafkaMessage } from 'kafkajs';
-import type { BoundRow } from '../../cassandra/bound-row';
+import { boundValues, type BoundRow } from '../../cassandra/bound-row';
 import { WRITE_PROFILE } from '../../cassandra/client';
 import { writeInReplicaBatches } from '../../cassandra/replica-batches';
 import { upsertStatement } from '../../cassandra/upsert-statement';
@@ -43,8 +43,8 @@ export function createSinkActivities(deps: SinkActivityDeps): SinkActivities {
     if (batched) {
       await writeInReplicaBatches(deps.cassandra, rows, { keyspace: deps.keyspace, statement, maxRows: batched.rows, maxBytes: batched.bytes, concurrency: deps.concurrency, executionProfile: WRITE_PROFILE, limit });
     } else {
-      await forEachLimited(rows, deps.concurrency, (params) =>
-        limit.run(() => deps.cassandra.execute(statement, params as unknown[], { prepare: true, executionProfile: WRITE_PROFILE })),
+      await forEachLimited(rows, deps.concurrency, (row) =>
+        limit.run(() => deps.cassandra.execute(statement, boundValues(row), { prepare: true, executionProfile: WRITE_PROFILE })),
       );
     }
     deps.onWritten?.(rows.length, Date.now() - started);
