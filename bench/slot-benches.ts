@@ -58,6 +58,9 @@ export async function scheduleBench(options: { intervalMs: number; slots: number
   }
 }
 
+/** The freshness p99 the pipeline aims for at 1-s slots: a row readable within 300 ms of its slot. */
+const E2E_TARGET_P99_MS = 300;
+
 /** `e2e`: freshness, from a slot's time to all of its rows being readable in Cassandra. */
 export async function e2eBench(options: { intervalMs: number; slots: number; usersPerSlot: number; progress: Progress }) {
   const pipeline = await IsolatedPipeline.create({ SCHEDULE_INTERVAL: `${options.intervalMs}ms`, USERS_PER_SLOT: String(options.usersPerSlot), BATCH_MAX_WAIT: '50ms' });
@@ -87,9 +90,11 @@ export async function e2eBench(options: { intervalMs: number; slots: number; use
       await sleep(50);
     }
     await pipeline.schedule().pause('e2e bench done').catch(() => undefined);
-    const freshness = [...readableAt].map(([slot, at]) => at - new Date(slot).getTime()).slice(0, options.slots);
-    const s = summarize(freshness);
-    return { bench: 'e2e', intervalMs: options.intervalMs, usersPerSlot: options.usersPerSlot, slots: s.count, freshnessMs: { p50: s.p50, p95: s.p95, p99: s.p99, max: s.max }, targetP99Ms: 1000, met: s.p99 <= 1000 };
+    // In slot order, so a slow first slot (cold paths) is told apart from a slow one mid-run.
+    const bySlot = [...readableAt].sort(([a], [b]) => a.localeCompare(b)).slice(0, options.slots).map(([slot, at]) => ({ slot, ms: at - new Date(slot).getTime() }));
+    const s = summarize(bySlot.map((f) => f.ms));
+    const slowest = bySlot.map((f, index) => ({ index, ms: f.ms })).sort((a, b) => b.ms - a.ms).slice(0, 5);
+    return { bench: 'e2e', intervalMs: options.intervalMs, usersPerSlot: options.usersPerSlot, slots: s.count, freshnessMs: { p50: s.p50, p95: s.p95, p99: s.p99, max: s.max }, slowest, targetP99Ms: E2E_TARGET_P99_MS, met: s.p99 <= E2E_TARGET_P99_MS };
   } finally {
     await pipeline.close();
   }

@@ -14,7 +14,7 @@ import type { BatchHandoff } from './batch-handoff';
 import type { BoundRow } from '../cassandra/bound-row';
 import { batchWorkflowId } from './batch-id';
 import { batchSizeFor } from './batch-size';
-import { cutBatch } from './cut-batch';
+import { cutBatchInSlices } from './cut-batch';
 import { waitForTopic } from './wait-for-topic';
 import { InOrderCommits } from './in-order-commits';
 import { superviseConsumer } from './supervise-consumer';
@@ -180,7 +180,7 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
         const firstOffset = chunk[0]!.offset;
         const lastOffset = chunk[chunk.length - 1]!.offset;
         const now = new Date();
-        const cut = cutBatch(chunk, batch.partition, writeTime, now);
+        const cut = await cutBatchInSlices(chunk, batch.partition, writeTime, now);
         const range = { topic: batch.topic, partition: batch.partition, firstOffset, lastOffset, digest: cut.digest, writeTimeBefore: writeTime };
         writeTime = cut.writeTimeAfter;
         cuts.push({ topic: batch.topic, partition: batch.partition, firstOffset, lastOffset });

@@ -27,6 +27,9 @@ describe('bench smoke', () => {
     expect(result).toMatchObject({ bench: 'e2e', slots: 3, usersPerSlot: 2 });
     expect(result.freshnessMs.max).toBeGreaterThanOrEqual(result.freshnessMs.p50);
     expect(result.freshnessMs.p50).toBeGreaterThan(0);
+    // The slowest slots are named by their place in the run, the first of them the max.
+    expect(result.slowest[0]!.ms).toBe(result.freshnessMs.max);
+    for (const slow of result.slowest) expect(slow.index).toBeLessThan(3);
   });
 
   it('schedule: reports start lateness percentiles over the slots it ran', async () => {

@@ -2,7 +2,7 @@ import type { KafkaMessage } from 'kafkajs';
 import type { BoundRow } from '../../src/cassandra/bound-row';
 import { toUserRecord } from '../../src/record/user-record';
 import { batchDigest } from '../../src/sink/batch-digest';
-import { cutBatch } from '../../src/sink/cut-batch';
+import { cutBatch, cutBatchInSlices } from '../../src/sink/cut-batch';
 import { nextWriteTime, writeTimeFromMetadata, writeTimeMetadata } from '../../src/sink/write-time';
 import { generateUsers } from '../../src/dev/fake-source/generator';
 import { decodeBoundRow } from '../support/bound-values';
@@ -76,6 +76,38 @@ describe('cutBatch', () => {
   it('orders by offset even when the producer clock went backwards between versions', () => {
     const cut = cutBatch([message(0, version(0, 1), T0 + 5000, 'a'), message(1, version(1, 1), T0 - 5000, 'b')], 0, 0, now);
     expect(writeTime(cut.rows[1]!)).toBeGreaterThan(writeTime(cut.rows[0]!));
+  });
+});
+
+describe('cutBatchInSlices', () => {
+  // Versions of four keys, a dead message every seventh: slices end inside runs of a key's versions.
+  const many = Array.from({ length: 50 }, (_, i) => message(100 + i, i % 7 === 3 ? 'not json' : version(i % 4, i), T0 + (i % 5)));
+
+  it('cuts exactly what cutBatch cuts: rows, dead letters, versions, digest and write time', async () => {
+    const whole = cutBatch(many, 2, 42, now);
+    for (const slice of [1, 3, 7, 50, 500]) {
+      const sliced = await cutBatchInSlices(many, 2, 42, now, slice);
+      expect(sliced.rows.map((row) => row.toString('hex'))).toEqual(whole.rows.map((row) => row.toString('hex')));
+      expect(sliced.dead.map((d) => [d.message.offset, d.reason])).toEqual(whole.dead.map((d) => [d.message.offset, d.reason]));
+      expect([sliced.versions, sliced.digest, sliced.writeTimeAfter]).toEqual([whole.versions, whole.digest, whole.writeTimeAfter]);
+    }
+    expect(whole.rows).toHaveLength(4);
+    expect(whole.dead).toHaveLength(7);
+  });
+
+  it('lets the event loop run between slices', async () => {
+    const turns: number[] = [];
+    let counting = true;
+    const count = () => {
+      if (!counting) return;
+      turns.push(turns.length);
+      setImmediate(count);
+    };
+    setImmediate(count);
+    await cutBatchInSlices(many, 0, 0, now, 10);
+    counting = false;
+    // Four pauses between five slices of ten: other work ran while the batch was cut.
+    expect(turns.length).toBeGreaterThanOrEqual(4);
   });
 });
 

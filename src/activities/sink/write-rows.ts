@@ -7,7 +7,7 @@ import { writeInReplicaBatches } from '../../cassandra/replica-batches';
 import { upsertStatement } from '../../cassandra/upsert-statement';
 import { forEachLimited } from '../../concurrency/for-each-limited';
 import { RequestLimit } from '../../concurrency/request-limit';
-import { cutBatch } from '../../sink/cut-batch';
+import { cutBatchInSlices } from '../../sink/cut-batch';
 import { BATCH_NOT_ON_KAFKA, ROWS_NOT_HELD, type BatchRef, type SinkActivities } from '../../contracts/sink';
 import type { BatchHandoff } from '../../sink/batch-handoff';
 
@@ -64,7 +64,7 @@ export function createSinkActivities(deps: SinkActivityDeps): SinkActivities {
      */
     async writeRowsFromKafka(ref: BatchRef): Promise<number> {
       const messages = await deps.readRange(ref);
-      const cut = cutBatch(messages, ref.partition, ref.writeTimeBefore ?? 0, new Date());
+      const cut = await cutBatchInSlices(messages, ref.partition, ref.writeTimeBefore ?? 0, new Date());
       if (ref.digest !== undefined && cut.digest !== ref.digest) {
         throw ApplicationFailure.nonRetryable(
           `${ref.topic} partition ${ref.partition} offsets ${ref.firstOffset}..${ref.lastOffset} now hold other records than batch ${ref.batchId} (the topic was recreated or its log truncated); its own records are no longer on Kafka`,
