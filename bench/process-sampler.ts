@@ -67,7 +67,9 @@ export function sampleCpu(pids: Record<string, number>, everyMs = 500): { stop()
       stopReading();
       const wallSeconds = Math.max(0.001, (Date.now() - started) / 1000);
       const cores: Record<string, number> = {};
-      for (const [name, used] of last) cores[name] = Math.round(((used - (first.get(name) ?? used)) / wallSeconds) * 100) / 100;
+      // To 1/10 000 of a core: a short run (the smoke test's 300 rows) uses a few ms of a server's CPU,
+      // which two decimals would round to nothing.
+      for (const [name, used] of last) cores[name] = Math.round(((used - (first.get(name) ?? used)) / wallSeconds) * 10_000) / 10_000;
       return cores;
     },
   };
