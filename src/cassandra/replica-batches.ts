@@ -1,7 +1,8 @@
 import { forEachLimited } from '../concurrency/for-each-limited';
 import type { RequestLimit } from '../concurrency/request-limit';
 import type { Client } from 'cassandra-driver';
-import { BOUND_TYPES, boundKey, boundValues, type BoundRow } from './bound-row';
+import { BOUND_TYPES, boundKey, type BoundRow } from './bound-row';
+import { lazyBoundValues } from './lazy-bound-values';
 
 /**
  * What Cassandra counts for one cell besides its value: its timestamp (8), TTL (4) and deletion time (4),
@@ -95,7 +96,7 @@ export async function writeInReplicaBatches(client: Client, rows: readonly Bound
   const batches = replicaBatches(rows, replicaSetOf(client, options.keyspace), options.maxRows, options.maxBytes);
   await forEachLimited(batches, options.concurrency, (batch) => {
     const send = () => client.batch(
-      batch.map((row) => ({ query: options.statement, params: boundValues(row) })),
+      batch.map((row) => ({ query: options.statement, params: lazyBoundValues(row) })),
       { prepare: true, logged: false, executionProfile: options.executionProfile, routingKey: boundKey(batch[0]!) },
     );
     return options.limit ? options.limit.run(send) : send();
