@@ -142,8 +142,11 @@ export const PipelineEnvSchema = z.object({
    */
   SINK_CONSUMERS: positiveInt(16).default(2),
   BATCH_MAX_WAIT: duration.default(parseDurationMs('500ms')),
-  /** Bytes one fetch of the sink may bring: most of what a sink worker holds at once (its memory budget). */
-  SINK_FETCH_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
+  /**
+   * Bytes one fetch of the sink may bring: most of what a sink worker holds at once (its memory budget).
+   * 3 MiB kept the bench's full-rate worker near 200 MB at the rate 8 MiB gave (docs/BENCHMARKS.md).
+   */
+  SINK_FETCH_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).max(256 * 1024 * 1024).default(3 * 1024 * 1024),
   /**
    * Restarts of a crashed sink consumer allowed in a window, as `restarts/window`; one more and the
    * process exits non-zero for its supervisor to see. Crashes while Kafka is away do not count.

@@ -46,7 +46,7 @@ export const PIPELINE_SERVICES = ['pipeline-init', 'ingest', 'sink'];
 export const WORKERS = ['ingest', 'sink'];
 
 /** Variables a pipeline container may set beyond the app's own: the runtime's, never the app's. */
-export const STANDARD_VARIABLES = new Set(['NODE_ENV', 'NODE_OPTIONS', 'TZ', 'MALLOC_ARENA_MAX']);
+export const STANDARD_VARIABLES = new Set(['NODE_ENV', 'NODE_OPTIONS', 'TZ', 'MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_']);
 /** The app requires none, but in compose these must point at the compose servers and the public API. */
 export const REQUIRED_IN_COMPOSE = ['TEMPORAL_ADDRESS', 'KAFKA_BROKERS', 'CASSANDRA_CONTACT_POINTS', 'CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD', 'CASSANDRA_WRITE_CONSISTENCY', 'SOURCE_URL'];
 /** Settings compose deliberately sets to something else than the app's default; all others must equal it. */
