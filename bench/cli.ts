@@ -104,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
       }
       if (runs > 1) {
         const medians = sittingMedians(results);
-        progress(`sitting of ${runs} runs, medians: ${medians.pipelineRowsPerSecond} rows/s against a best ceiling of ${medians.ceilingRowsPerSecond} (ratio ${medians.ratio}); CPU per row: worker ${medians.workerMicrosPerRow} µs (${medians.workerToWriter}× the bare writer's ${medians.ceilingWriterMicrosPerRow}), Cassandra ${medians.cassandraMicrosPerRow} µs (${medians.ceilingCassandraMicrosPerRow} under the ceiling); peak RSS ${medians.peakWorkerRssMb} MB`);
+        progress(`sitting of ${runs} runs, medians: ${medians.pipelineRowsPerSecond} rows/s against a best ceiling of ${medians.ceilingRowsPerSecond} (ratio ${medians.ratio}); CPU per row: worker ${medians.workerMicrosPerRow} µs (${medians.workerToWriter}× the bare writer's ${medians.ceilingWriterMicrosPerRow}), Cassandra ${medians.cassandraMicrosPerRow} µs (${medians.ceilingCassandraMicrosPerRow} under the ceiling); peak RSS ${medians.medianPeakWorkerRssMb} MB (the highest run's ${medians.peakWorkerRssMb} MB)`);
         if (cpuProfileDir) progress(`CPU profiles in ${cpuProfileDir}`);
         console.log(JSON.stringify({ bench: 'sink-sitting', medians, runs: results.map(({ timeline: _timeline, ...rest }) => rest) }));
         return 0;

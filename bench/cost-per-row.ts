@@ -48,7 +48,10 @@ export function sittingMedians(runs: readonly SittingRun[]) {
     pipelineRowsPerSecond: Math.round(median(runs.map((r) => r.pipelineRowsPerSecond))),
     ceilingRowsPerSecond: Math.round(median(runs.map((r) => r.ceilingRowsPerSecond))),
     ratio: Math.round(median(runs.map((r) => r.ratio)) * 1000) / 1000,
+    /** The highest peak of any run (the target is a ceiling, so the worst run is the one that counts)… */
     peakWorkerRssMb: Math.max(...runs.map((r) => r.peakWorkerRssMb)),
+    /** …and the median run's peak. */
+    medianPeakWorkerRssMb: round(median(runs.map((r) => r.peakWorkerRssMb))),
     workerMicrosPerRow: of((r) => r.cost.pipeline.writer),
     cassandraMicrosPerRow: of((r) => r.cost.pipeline.cassandra),
     ceilingWriterMicrosPerRow: of((r) => r.cost.ceiling.writer),

@@ -17,8 +17,10 @@ class RowValues implements ProxyHandler<number[]> {
 
   constructor(private readonly row: BoundRow) {}
 
-  get(target: number[], key: string | symbol): unknown {
+  get(target: number[], key: string | symbol, receiver: Buffer[]): unknown {
     if (key === 'length') return VALUE_COUNT;
+    // The driver writes a batch's values with forEach: one walk of the row, not a trap per index.
+    if (key === 'forEach') return (callback: (value: Buffer, index: number, values: Buffer[]) => void) => this.forEachValue(callback, receiver);
     const found = target[key as unknown as number];
     return typeof found === 'number' ? this.valueAt(found) : found;
   }
@@ -34,6 +36,15 @@ class RowValues implements ProxyHandler<number[]> {
 
   deleteProperty(): boolean {
     return false;
+  }
+
+  private forEachValue(callback: (value: Buffer, index: number, values: Buffer[]) => void, values: Buffer[]): void {
+    let at = 0;
+    for (let i = 0; i < VALUE_COUNT; i++) {
+      const length = this.row.readInt32BE(at);
+      callback(this.row.subarray(at + 4, at + 4 + length), i, values);
+      at += 4 + length;
+    }
   }
 
   private valueAt(index: number): Buffer {

@@ -15,6 +15,6 @@ describe('bench: CPU per row', () => {
       cost: { pipeline: { writer: worker, cassandra: 33, temporal: 4, kafka: 2, total: 0 }, ceiling: { writer: 10, cassandra: 36, temporal: 1, kafka: 0.5, total: 0 } },
     });
     const medians = sittingMedians([run(0.6, 25, 250), run(0.7, 20, 260), run(0.65, 22, 240), run(0.8, 18, 230), run(0.5, 30, 270)]);
-    expect(medians).toMatchObject({ runs: 5, ratio: 0.65, pipelineRowsPerSecond: 26_000, workerMicrosPerRow: 22, ceilingWriterMicrosPerRow: 10, workerToWriter: 2.2, peakWorkerRssMb: 270 });
+    expect(medians).toMatchObject({ runs: 5, ratio: 0.65, pipelineRowsPerSecond: 26_000, workerMicrosPerRow: 22, ceilingWriterMicrosPerRow: 10, workerToWriter: 2.2, peakWorkerRssMb: 270, medianPeakWorkerRssMb: 250 });
   });
 });
