@@ -8,8 +8,8 @@ const VALUE_COUNT = BOUND_TYPES.length;
 const INDEXES: readonly number[] = Array.from({ length: VALUE_COUNT }, (_, i) => i);
 
 /**
- * Reads a row's values where they are asked for. The driver reads a batch's values in order when it
- * writes the frame, so the offset of the next value is kept: reading them all walks the row once.
+ * Reads a row's values where they are asked for. `forEach` (how the driver writes a batch's values)
+ * walks the row once; reads by index keep the offset of the next value, so in order they walk it once too.
  */
 class RowValues implements ProxyHandler<number[]> {
   private nextIndex = 0;
