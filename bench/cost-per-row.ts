@@ -38,6 +38,8 @@ export interface SittingRun {
   ratio: number;
   peakWorkerRssMb: number;
   cost: { pipeline: CostPerRow; ceiling: CostPerRow };
+  /** A bare kafkajs reader's CPU per row, alone and cutting rows (bench/read-floor.ts); null when not measured. */
+  readFloor?: { readUsPerRow: number; cutUsPerRow: number } | null;
 }
 
 /** The medians of a sitting: what `npm run bench -- sink --runs N` reports under its runs. */
@@ -56,6 +58,9 @@ export function sittingMedians(runs: readonly SittingRun[]) {
     cassandraMicrosPerRow: of((r) => r.cost.pipeline.cassandra),
     ceilingWriterMicrosPerRow: of((r) => r.cost.ceiling.writer),
     ceilingCassandraMicrosPerRow: of((r) => r.cost.ceiling.cassandra),
+    /** What reading with kafkajs costs a row, and reading plus the sink's cut: the floor under the worker's CPU before any write. */
+    readerMicrosPerRow: of((r) => r.readFloor?.readUsPerRow ?? Number.NaN),
+    readAndCutMicrosPerRow: of((r) => r.readFloor?.cutUsPerRow ?? Number.NaN),
     /** The worker's CPU per row against the bare writer's (the target is at most 2). */
     workerToWriter: Math.round((median(runs.map((r) => r.cost.pipeline.writer)) / median(runs.map((r) => r.cost.ceiling.writer))) * 100) / 100,
   };

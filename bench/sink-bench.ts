@@ -21,6 +21,7 @@ import { clusterPipeline, clusterStackSettings } from '../test/support/cluster-s
 import { createWorkerHosts, removeTestNetwork, type WorkerHost } from '../test/support/worker-hosts';
 import { histogramQuantile, metricValue } from './prometheus-text';
 import { costPerRow, type CostPerRow } from './cost-per-row';
+import { measureReadFloor, type ReadFloor } from './read-floor';
 
 export interface SinkBenchOptions {
   records: number;
@@ -85,6 +86,8 @@ export interface SinkBenchResult {
   workerThreadCores: Record<string, number>;
   /** µs of CPU per row by role: the pipeline's (writer = the sink workers) and the best ceiling's (writer = the plain-driver writer). */
   cost: { pipeline: CostPerRow; ceiling: CostPerRow };
+  /** What a bare kafkajs reader spends a row, alone and with the sink's cut (bench/read-floor.ts); null without the ceilings. */
+  readFloor: ReadFloor | null;
   /** Per second: rows written, consumer lag, the batch target and mean batch size, worker memory (largest of the workers). */
   timeline: { t: number; rowsPerSecond: number; lag: number; batchTarget: number; meanBatchRecords: number; rssMb: number; heapUsedMb: number; arrayBuffersMb: number }[];
 }
@@ -270,6 +273,13 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     const ceilingCores = best_.cores;
 
     await pipeline.cassandra.execute(`DROP TABLE IF EXISTS ${config.cassandra.keyspace}.${ceilingTable}`);
+    // The floor the Kafka client and the cut set: the same records read by a bare kafkajs process.
+    let readFloor: ReadFloor | null = null;
+    if (ceilings) {
+      await settle(settings, progress);
+      readFloor = await measureReadFloor(records.length, sinkWorkerLaunch(), { ...pipeline.commandEnv(), BATCH_MAX_WAIT: '100ms', ...batchEnv });
+      progress(`bare kafkajs reader: ${readFloor.readUsPerRow} µs a row; reading and cutting: ${readFloor.cutUsPerRow} µs a row`);
+    }
     await settle(settings, progress);
     // The pipeline: sink worker processes running the compiled code on the workflow bundle built with
     // it, as `npm run worker:sink` and the image run them; batches go through Temporal.
@@ -414,6 +424,7 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
       pipelineCores,
       workerThreadCores,
       cost: { pipeline: costPerRow(pipelineCores, pipelineRowsPerSecond, 'workers'), ceiling: costPerRow(ceilingCores, ceilingRowsPerSecond, 'bench') },
+      readFloor,
       timeline,
     };
   } finally {

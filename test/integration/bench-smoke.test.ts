@@ -16,6 +16,10 @@ describe('bench smoke', () => {
     expect(result.pipelineCores).toHaveProperty('worker-1');
     // CPU per row of the sink worker, Cassandra and the bare writer, next to the rates.
     expect(result.cost.pipeline.writer).toBeGreaterThan(0);
+    // The bare kafkajs reader read every record, alone and cutting them into rows.
+    expect(result.readFloor?.readUsPerRow).toBeGreaterThan(0);
+    expect(result.readFloor?.cutUsPerRow).toBeGreaterThan(0);
+    expect(lines.some((l) => l.startsWith('bare kafkajs reader:'))).toBe(true);
     expect(result.cost.pipeline.cassandra).toBeGreaterThan(0);
     // A 300-row ceiling run can end between two CPU samples (every 500 ms): its cost may read 0 here.
     expect(Number.isFinite(result.cost.ceiling.writer) && result.cost.ceiling.writer >= 0).toBe(true);
