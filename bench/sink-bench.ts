@@ -107,9 +107,10 @@ const CEILING_RUNS = 3;
 /**
  * Shapes the batched ceiling tries, as rows a batch × batches in flight. A batch is also capped at
  * the sink's CASSANDRA_WRITE_BATCH_BYTES (48 000 estimated bytes by default, under the stack's 48 KiB warn
- * threshold), which a batch of these rows reaches at about 100 rows.
+ * threshold), which a batch of these rows reaches at about 100 rows. The shapes reach past the sink's
+ * own in-flight count (CASSANDRA_WRITE_CONCURRENCY, 128), so the ceiling gets every shape the sink uses.
  */
-const BATCH_SHAPES = [[16, 64], [32, 32], [32, 64], [64, 16], [64, 32], [64, 64], [128, 16], [128, 32]] as const;
+const BATCH_SHAPES = [[16, 64], [32, 32], [32, 64], [32, 128], [64, 16], [64, 32], [64, 64], [64, 128], [96, 128], [128, 16], [128, 32]] as const;
 
 /**
  * How `npm run worker:sink` starts the sink worker (its memory budget: environment such as

@@ -79,8 +79,11 @@ export const PipelineEnvSchema = z.object({
   CASSANDRA_KEYSPACE: cqlIdentifier.default('pipeline'),
   CASSANDRA_TABLE: cqlIdentifier.default('random_names'),
   CASSANDRA_REPLICATION_FACTOR: positiveInt(9).default(1),
-  // Requests in flight from one process over every batch it writes: 64 batches of about 100 rows measured best on one node.
-  CASSANDRA_WRITE_CONCURRENCY: positiveInt(1024).default(64),
+  // Requests in flight from one process over every batch it writes. The sink's batches are written in
+  // bursts (a fetch's batches at once), and a node that syncs its commit log for every acknowledged write
+  // groups more writes a sync with more in flight: 128 requests of about 100 rows wrote 5-36 % faster
+  // than 64 in paired runs on one node (256 no faster), at Cassandra's lower CPU a row (docs/BENCHMARKS.md).
+  CASSANDRA_WRITE_CONCURRENCY: positiveInt(1024).default(128),
   /** Rows per unlogged batch, every batch within one replica set; 1 writes single rows. */
   CASSANDRA_WRITE_BATCH_ROWS: positiveInt(1000).default(96),
   /** Cap on a batch's size as Cassandra counts it (estimated); keep it under the cluster's batch_size_fail_threshold (50 KiB by default). */

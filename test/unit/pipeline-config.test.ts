@@ -27,7 +27,7 @@ describe('pipeline configuration', () => {
     expect(loadPipelineConfig({ BATCH_MAX_RECORDS: '50' }).batch).toMatchObject({ minRecords: 50, maxRecords: 50 });
     expect(loadPipelineConfig({ BATCH_MIN_RECORDS: '100', BATCH_MAX_RECORDS: '5000' }).batch).toMatchObject({ minRecords: 100, maxRecords: 5000 });
     expect(() => loadPipelineConfig({ BATCH_MIN_RECORDS: '600', BATCH_MAX_RECORDS: '500' })).toThrow(/^BATCH_MIN_RECORDS: 600 is more than BATCH_MAX_RECORDS \(500\)/);
-    expect(loadPipelineConfig({}).cassandra).toMatchObject({ writeConcurrency: 64, writeBatch: { rows: 96, bytes: 48_000 } });
+    expect(loadPipelineConfig({}).cassandra).toMatchObject({ writeConcurrency: 128, writeBatch: { rows: 96, bytes: 48_000 } });
   });
 
   it('reads every kind of setting', () => {
