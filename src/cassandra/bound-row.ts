@@ -107,15 +107,20 @@ export function toBoundRow(record: UserRecord, origin: KafkaOrigin, writeTimeMic
   return row;
 }
 
+/** Visits the row's values in bind order, one view each into the row (no copy), the write time last. */
+export function eachValue(row: BoundRow, visit: (value: Buffer, index: number) => void): void {
+  let at = 0;
+  for (let i = 0; i < BOUND_TYPES.length; i++) {
+    const length = row.readInt32BE(at);
+    visit(row.subarray(at + 4, at + 4 + length), i);
+    at += 4 + length;
+  }
+}
+
 /** The row's values as the driver binds them, one view each into the row (no copy), the write time last. */
 export function boundValues(row: BoundRow): Buffer[] {
   const values: Buffer[] = new Array(BOUND_TYPES.length);
-  let at = 0;
-  for (let i = 0; i < values.length; i++) {
-    const length = row.readInt32BE(at);
-    values[i] = row.subarray(at + 4, at + 4 + length);
-    at += 4 + length;
-  }
+  eachValue(row, (value, i) => (values[i] = value));
   return values;
 }
 

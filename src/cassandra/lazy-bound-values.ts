@@ -1,4 +1,4 @@
-import { BOUND_TYPES, type BoundRow } from './bound-row';
+import { BOUND_TYPES, eachValue, type BoundRow } from './bound-row';
 
 const VALUE_COUNT = BOUND_TYPES.length;
 /**
@@ -20,7 +20,7 @@ class RowValues implements ProxyHandler<number[]> {
   get(target: number[], key: string | symbol, receiver: Buffer[]): unknown {
     if (key === 'length') return VALUE_COUNT;
     // The driver writes a batch's values with forEach: one walk of the row, not a trap per index.
-    if (key === 'forEach') return (callback: (value: Buffer, index: number, values: Buffer[]) => void) => this.forEachValue(callback, receiver);
+    if (key === 'forEach') return (callback: (value: Buffer, index: number, values: Buffer[]) => void) => eachValue(this.row, (value, i) => callback(value, i, receiver));
     const found = target[key as unknown as number];
     return typeof found === 'number' ? this.valueAt(found) : found;
   }
@@ -36,15 +36,6 @@ class RowValues implements ProxyHandler<number[]> {
 
   deleteProperty(): boolean {
     return false;
-  }
-
-  private forEachValue(callback: (value: Buffer, index: number, values: Buffer[]) => void, values: Buffer[]): void {
-    let at = 0;
-    for (let i = 0; i < VALUE_COUNT; i++) {
-      const length = this.row.readInt32BE(at);
-      callback(this.row.subarray(at + 4, at + 4 + length), i, values);
-      at += 4 + length;
-    }
   }
 
   private valueAt(index: number): Buffer {
@@ -67,7 +58,7 @@ class RowValues implements ProxyHandler<number[]> {
  * them, as it writes the request. A batch waits for Cassandra with its rows in it: built up front, the
  * values cost a buffer view a value (16 a row, about 1.6 kB of heap against the row's few hundred bytes)
  * that live as long as the request and are promoted to the old generation; made here, they die young.
- * The sink's 64 batches in flight held about 6 500 rows' views: 17 MB of heap (docs/BENCHMARKS.md).
+ * At 64 requests in flight the sink held about 6 500 rows' views: 17 MB of heap (docs/BENCHMARKS.md).
  */
 export function lazyBoundValues(row: BoundRow): Buffer[] {
   return new Proxy(INDEXES as number[], new RowValues(row)) as unknown as Buffer[];
