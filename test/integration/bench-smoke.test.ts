@@ -20,9 +20,9 @@ describe('bench smoke', () => {
     expect(result.readFloor?.readUsPerRow).toBeGreaterThan(0);
     expect(result.readFloor?.cutUsPerRow).toBeGreaterThan(0);
     expect(lines.some((l) => l.startsWith('bare kafkajs reader:'))).toBe(true);
-    expect(result.cost.pipeline.cassandra).toBeGreaterThan(0);
-    // A 300-row ceiling run can end between two CPU samples (every 500 ms): its cost may read 0 here.
-    expect(Number.isFinite(result.cost.ceiling.writer) && result.cost.ceiling.writer >= 0).toBe(true);
+    // Cassandra writes 300 rows in a few ms of CPU, under the kernel's 10-ms tick that /proc counts in,
+    // and a 300-row ceiling run can end between two CPU samples: either cost may read 0 here.
+    for (const cost of [result.cost.pipeline.cassandra, result.cost.ceiling.writer]) expect(Number.isFinite(cost) && cost >= 0).toBe(true);
     expect(result.cost.pipeline.total).toBeGreaterThanOrEqual(result.cost.pipeline.writer + result.cost.pipeline.cassandra - 0.2);
   });
 
