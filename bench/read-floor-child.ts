@@ -14,12 +14,14 @@ import type { PipelineConfig } from '../src/config/pipeline-config';
 type CutModule = typeof import('../src/sink/cut-batch');
 type ConfigModule = typeof import('../src/config/pipeline-config');
 type KafkaModule = typeof import('../src/kafka/client');
+type ConsumerOptionsModule = typeof import('../src/sink/consumer-options');
 
 const DIST = path.resolve(__dirname, '..', 'dist');
 // The worker's own compiled modules, so the cut is the very code the worker runs.
 const { cutBatch } = require(path.join(DIST, 'sink/cut-batch.js')) as CutModule;
 const { loadPipelineConfig } = require(path.join(DIST, 'config/pipeline-config.js')) as ConfigModule;
 const { createKafka } = require(path.join(DIST, 'kafka/client.js')) as KafkaModule;
+const { sinkConsumerOptions } = require(path.join(DIST, 'sink/consumer-options.js')) as ConsumerOptionsModule;
 
 async function main(): Promise<void> {
   const [mode, recordsText] = process.argv.slice(2);
@@ -28,16 +30,7 @@ async function main(): Promise<void> {
     throw new Error(`usage: read-floor-child.ts read|cut RECORDS (got ${process.argv.slice(2).join(' ')})`);
   }
   const config: PipelineConfig = loadPipelineConfig(process.env);
-  const maxFetchBytes = config.batch.fetchMaxBytes;
-  const consumer = createKafka(config.kafka).consumer({
-    groupId: `read-floor-${mode}-${process.pid}-${Date.now()}`,
-    minBytes: Math.min(config.batch.minRecords * 1024, 1024 * 1024),
-    maxWaitTimeInMs: config.batch.maxWaitMs,
-    maxBytesPerPartition: maxFetchBytes,
-    maxBytes: maxFetchBytes,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3000,
-  });
+  const consumer = createKafka(config.kafka).consumer(sinkConsumerOptions(config, `read-floor-${mode}-${process.pid}-${Date.now()}`));
   await consumer.connect();
   await consumer.subscribe({ topic: config.kafka.topic, fromBeginning: true });
   let began: { cpu: NodeJS.CpuUsage; at: number } | undefined;

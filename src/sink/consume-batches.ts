@@ -14,6 +14,7 @@ import type { BatchHandoff } from './batch-handoff';
 import type { BoundRow } from '../cassandra/bound-row';
 import { batchWorkflowId } from './batch-id';
 import { batchSizeFor } from './batch-size';
+import { sinkConsumerOptions } from './consumer-options';
 import { cutBatchInSlices } from './cut-batch';
 import { waitForTopic } from './wait-for-topic';
 import { InOrderCommits } from './in-order-commits';
@@ -93,20 +94,7 @@ export const BATCHES_IN_FLIGHT = 3;
  */
 export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<RunningBatchConsumer> {
   const { config, kafka } = deps;
-  // A fetch (every partition of one broker) is most of the data this process holds at once: the
-  // records, and the rows cut from them until they are written. So it is the memory budget's main term.
-  const maxFetchBytes = config.batch.fetchMaxBytes;
-  const consumer = kafka.consumer({
-    groupId: config.kafka.consumerGroup,
-    // The broker holds a fetch until this many bytes or the max wait: that is how a caught-up
-    // consumer's batches fill up to the smallest size.
-    minBytes: Math.min(config.batch.minRecords * 1024, 1024 * 1024),
-    maxWaitTimeInMs: config.batch.maxWaitMs,
-    maxBytesPerPartition: maxFetchBytes,
-    maxBytes: maxFetchBytes,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3000,
-  });
+  const consumer = kafka.consumer(sinkConsumerOptions(config));
   const dlqProducer: PipelineProducer = deps.dlqProducer ?? createProducer(kafka);
   const admin = kafka.admin();
   const whenKafkaUp = deps.whenKafkaUp ?? (<T>(connect: () => Promise<T>) => connect());
