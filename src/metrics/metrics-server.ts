@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { PipelineCounters } from './pipeline-counters';
 import { renderPrometheus } from './prometheus';
+import { readSdkMetrics } from './read-sdk-metrics';
 
 /**
  * Serves GET /metrics: the pipeline's own metrics followed by the Temporal SDK runtime's, which the
@@ -14,12 +15,7 @@ export async function startMetricsServer(options: { port: number; host?: string;
     }
     let body = renderPrometheus(options.counters, { topic: options.topic }, process.memoryUsage());
     if (options.sdkMetricsUrl) {
-      try {
-        const sdk = await fetch(options.sdkMetricsUrl, { signal: AbortSignal.timeout(2000) });
-        if (sdk.ok) body += await sdk.text();
-      } catch {
-        body += '# Temporal SDK metrics unavailable\n';
-      }
+      body += (await readSdkMetrics(options.sdkMetricsUrl, 2000)) ?? '# Temporal SDK metrics unavailable\n';
     }
     response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(body);
   });
