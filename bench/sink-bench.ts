@@ -22,6 +22,7 @@ import { createWorkerHosts, removeTestNetwork, type WorkerHost } from '../test/s
 import { histogramQuantile, metricValue } from './prometheus-text';
 import { costPerRow, type CostPerRow } from './cost-per-row';
 import { measureReadFloor, type ReadFloor } from './read-floor';
+import { runsWithoutLost } from './lost-runs';
 
 export interface SinkBenchOptions {
   records: number;
@@ -165,28 +166,30 @@ async function measureCeilings(settings: StackSettings, pipeline: IsolatedPipeli
   const params = rows.map(boundValues);
   const statement = upsertStatement(config.cassandra.keyspace, ceilingTable);
   // Each timed run writes every row into the emptied table, once the servers are quiet again.
-  const timedRuns = async (write: () => Promise<void>): Promise<Run[]> => {
-    const done: Run[] = [];
-    for (let run = 0; run < runs; run++) {
+  // A run that a stall of Cassandra's disk times out is lost and run again (bench/lost-runs.ts).
+  const timedRuns = (write: () => Promise<void>): Promise<Run[]> =>
+    runsWithoutLost(runs, async () => {
       await pipeline.cassandra.execute(`TRUNCATE ${config.cassandra.keyspace}.${ceilingTable}`);
       await settle(settings, progress);
       const cpu = sampleCpu(stackPids(settings));
       const began = Date.now();
-      await write();
+      const failed = await write().then(() => null, (error: unknown) => ({ error }));
+      const cores = cpu.stop();
+      if (failed) throw failed.error;
       const seconds = (Date.now() - began) / 1000;
-      done.push({ rowsPerSecond: params.length / seconds, cores: cpu.stop() });
-      progress(`  ${Math.round(params.length / seconds)} rows/s (${seconds.toFixed(1)} s); cores used: ${describeCores(done[run]!.cores)}`);
-    }
-    return done;
-  };
+      progress(`  ${Math.round(params.length / seconds)} rows/s (${seconds.toFixed(1)} s); cores used: ${describeCores(cores)}`);
+      return { rowsPerSecond: params.length / seconds, cores };
+    }, progress);
   const medianRun = (done: Run[]): Run => [...done].sort((a, b) => a.rowsPerSecond - b.rowsPerSecond)[Math.floor(runs / 2)]!;
   progress('tuning the plain-driver writer on a 10% sample');
   const sample = params.slice(0, Math.max(100, Math.floor(params.length / 10)));
   let best = { concurrency: 64, rate: 0 };
   for (const concurrency of [64, 256, 1024]) {
-    const t = Date.now();
-    await concurrent.executeConcurrent(pipeline.cassandra, statement, sample, { concurrencyLevel: concurrency, raiseOnFirstError: true });
-    const rate = sample.length / ((Date.now() - t) / 1000);
+    const [rate] = await runsWithoutLost(1, async () => {
+      const t = Date.now();
+      await concurrent.executeConcurrent(pipeline.cassandra, statement, sample, { concurrencyLevel: concurrency, raiseOnFirstError: true });
+      return sample.length / ((Date.now() - t) / 1000);
+    }, progress);
     progress(`  concurrency ${concurrency}: ${Math.round(rate)} rows/s`);
     if (rate > best.rate) best = { concurrency, rate };
   }
@@ -207,10 +210,12 @@ async function measureCeilings(settings: StackSettings, pipeline: IsolatedPipeli
   const rates = new Map<string, number>();
   for (let round = 0; round < 2; round++) {
     for (const [rowsPerBatch, batchesInFlight] of BATCH_SHAPES) {
-      await pipeline.cassandra.execute(`TRUNCATE ${config.cassandra.keyspace}.${ceilingTable}`);
-      const t = Date.now();
-      await batchedWrite(tuningRows, rowsPerBatch, batchesInFlight);
-      const rate = tuningRows.length / ((Date.now() - t) / 1000);
+      const [rate] = await runsWithoutLost(1, async () => {
+        await pipeline.cassandra.execute(`TRUNCATE ${config.cassandra.keyspace}.${ceilingTable}`);
+        const t = Date.now();
+        await batchedWrite(tuningRows, rowsPerBatch, batchesInFlight);
+        return tuningRows.length / ((Date.now() - t) / 1000);
+      }, progress);
       progress(`  ${rowsPerBatch} rows a batch, ${batchesInFlight} in flight: ${Math.round(rate)} rows/s`);
       const key = `${rowsPerBatch}x${batchesInFlight}`;
       rates.set(key, Math.max(rates.get(key) ?? 0, rate));
