@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineConfig } from '../config/pipeline-config';
-import type { OffsetRange, SinkBatch, SinkBatchResult } from '../contracts/sink';
+import type { OffsetRange, SinkBatch } from '../contracts/sink';
 import { writeBatch } from '../workflows/write-batch';
 import { createProducer, sendAcknowledged, type PipelineProducer } from '../kafka/client';
 import { toDeadLetter } from '../kafka/dead-letter';
@@ -63,7 +63,8 @@ export interface RunningBatchConsumer {
   /** Rejects when the consumer crashed more often than SINK_CONSUMER_RESTART_LIMIT allows. */
   failed: Promise<never>;
   /**
-   * Takes no new batch, finishes the batches in flight, commits their offsets and disconnects. When
+   * Takes no new batch, finishes the batches in flight, commits their offsets, waits for their workflows
+   * to complete and disconnects. When
    * `abandon` is aborted first, stops waiting for them and leaves them uncommitted (`uncommitted()`):
    * whoever takes their partitions re-reads them, and the batch identity makes that safe.
    */
@@ -82,8 +83,8 @@ export const BATCHES_IN_FLIGHT = 3;
 
 /**
  * Consumes the topic in the consumer group and hands each batch to a `writeBatch` workflow.
- * Offsets are committed only after the workflow reports the rows written (at-least-once); the
- * upsert by id makes redelivery harmless. A partition has up to BATCHES_IN_FLIGHT batches being
+ * Offsets are committed only after the rows are written (at-least-once): as soon as this process's own
+ * activity has written them, else when the workflow reports it; the upsert by id makes redelivery harmless. A partition has up to BATCHES_IN_FLIGHT batches being
  * written at once, committed in order; while they wait (e.g. Cassandra is down) the partition is not
  * fetched further, so memory stays bounded.
  *
@@ -102,6 +103,8 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
   const log = deps.log ?? ((line: string) => console.log(line));
   const abandoning = new AbortController();
   const left: UncommittedBatch[] = [];
+  // Workflows of batches committed on this process's own write, still completing in Temporal: a stop waits for them.
+  const completing = new Set<Promise<unknown>>();
   // Per partition: the offset this process expects next, and the write time reached before it.
   const clocks = new Map<number, { nextOffset: string; writeTime: number }>();
   const writeTimeBefore = async (partition: number, firstOffset: string): Promise<number> => {
@@ -186,7 +189,7 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
         const { rows } = cut;
         const written = rows.length === 0
           ? Promise.resolve()
-          : writeThroughTemporal(deps, range, rows, heartbeat, abandoning.signal).then(() => deps.events?.batchWritten?.(rows.length, cut.versions - rows.length));
+          : writeThroughTemporal(deps, range, rows, heartbeat, abandoning.signal, completing).then(() => deps.events?.batchWritten?.(rows.length, cut.versions - rows.length));
         await inFlight.add({ lastOffset, writeTimeAfter: cut.writeTimeAfter }, written);
       }
       if (!isRunning() || isStale()) return; // the partition moved: the next owner re-reads from the last commit
@@ -210,32 +213,42 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
       abandon?.addEventListener('abort', abandonWaits, { once: true });
       const given = abandon ? new Promise<void>((resolve) => abandon.addEventListener('abort', () => resolve(), { once: true })) : undefined;
       // kafkajs's stop waits for the batches being handled; once they are abandoned, give it a moment.
-      const stopped = consumer.stop().then(() => Promise.all([consumer.disconnect(), dlqProducer.disconnect(), admin.disconnect()]));
+      const stopped = consumer
+        .stop()
+        .then(() => Promise.all([...completing]))
+        .then(() => Promise.all([consumer.disconnect(), dlqProducer.disconnect(), admin.disconnect()]));
       await (given ? Promise.race([stopped, given.then(() => Promise.race([stopped, sleep(2000)]))]) : stopped);
     },
     uncommitted: () => [...left],
   };
 }
 
-/** Starts (or attaches to) the batch's workflow and waits for it, heartbeating to keep the group membership. */
+/**
+ * Starts (or attaches to) the batch's workflow and waits until its rows are written, heartbeating to
+ * keep the group membership. When this process's own activity writes them, that is known here at once
+ * (BatchHandoff), and the batch's offsets need not wait for the workflow's completion to come back
+ * through Temporal; otherwise (the workflow ran before, or its write went to another process) the
+ * workflow's result says so.
+ */
 async function writeThroughTemporal(
   deps: BatchConsumerDeps,
   range: Pick<SinkBatch, 'topic' | 'partition' | 'firstOffset' | 'lastOffset' | 'digest' | 'writeTimeBefore'> & { digest: string },
   rows: BoundRow[],
   heartbeat: () => Promise<void>,
   abandon: AbortSignal,
-): Promise<SinkBatchResult> {
+  completing: Set<Promise<unknown>>,
+): Promise<void> {
   const workflowId = batchWorkflowId(range);
   const batch: SinkBatch = { ...range, batchId: workflowId, rowCount: rows.length, holderTaskQueue: deps.holderTaskQueue };
-  deps.handoff.put(workflowId, rows);
+  const writtenHere = deps.handoff.put(workflowId, rows);
   try {
-    return await runBatchWorkflow(deps, workflowId, batch, heartbeat, abandon);
+    await runBatchWorkflow(deps, workflowId, batch, writtenHere, heartbeat, abandon, completing);
   } finally {
     deps.handoff.release(workflowId);
   }
 }
 
-async function runBatchWorkflow(deps: BatchConsumerDeps, workflowId: string, batch: SinkBatch, heartbeat: () => Promise<void>, abandon: AbortSignal): Promise<SinkBatchResult> {
+async function runBatchWorkflow(deps: BatchConsumerDeps, workflowId: string, batch: SinkBatch, writtenHere: Promise<void>, heartbeat: () => Promise<void>, abandon: AbortSignal, completing: Set<Promise<unknown>>): Promise<void> {
   let handle;
   try {
     handle = await deps.temporal.workflow.start(writeBatch, {
@@ -252,13 +265,21 @@ async function runBatchWorkflow(deps: BatchConsumerDeps, workflowId: string, bat
   }
   const result = handle.result();
   let settled = false;
-  result.then(() => (settled = true), () => (settled = true));
+  const done = () => (settled = true);
+  result.then(done, done);
+  writtenHere.then(done);
   while (!settled) {
     // A stopping process gives up the wait (its workflow goes on; the next owner of the partition attaches to it).
     if (abandon.aborted) throw abandon.reason;
-    await Promise.race([result.catch(() => undefined), sleep(2000, undefined, { signal: abandon }).catch(() => undefined)]);
+    await Promise.race([result.catch(() => undefined), writtenHere, sleep(2000, undefined, { signal: abandon }).catch(() => undefined)]);
     if (!settled && !abandon.aborted) await heartbeat();
   }
-  return result;
+  // Written by this process's activity: the workflow completes on its own, and a stop waits for that.
+  if (await Promise.race([writtenHere.then(() => true), result.then(() => false, () => false)])) {
+    const completed = result.catch(() => undefined);
+    completing.add(completed);
+    void completed.finally(() => completing.delete(completed));
+    return;
+  }
+  await result;
 }
-

@@ -55,7 +55,9 @@ export function createSinkActivities(deps: SinkActivityDeps): SinkActivities {
     async writeRows(ref: BatchRef): Promise<number> {
       const rows = deps.handoff.get(ref.batchId);
       if (!rows) throw ApplicationFailure.nonRetryable(`rows of ${ref.batchId} are not held by this worker`, ROWS_NOT_HELD);
-      return upsert(rows);
+      const written = await upsert(rows);
+      deps.handoff.written(ref.batchId, rows);
+      return written;
     },
     /**
      * Writes a batch by reading its offset range again from Kafka: for batches whose consumer went away.
