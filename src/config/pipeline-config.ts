@@ -143,7 +143,7 @@ export const PipelineEnvSchema = z.object({
    * Kafka consumers (group members) per sink process, each with its own fetch loop: while one waits for
    * its batches to be written, another fetches and cuts, so Cassandra is not left idle between fetches.
    */
-  SINK_CONSUMERS: positiveInt(16).default(2),
+  SINK_CONSUMERS: positiveInt(16).default(3),
   BATCH_MAX_WAIT: duration.default(parseDurationMs('500ms')),
   /**
    * Bytes one fetch of the sink may bring: most of what a sink worker holds at once (its memory budget).

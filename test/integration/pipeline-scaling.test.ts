@@ -19,9 +19,9 @@ describe('pipeline: several sink workers', () => {
   it('share the partitions of the group between them, and together write every record once', async () => {
     const first = await pipeline.startSink();
     const second = await pipeline.startSink();
-    // Each worker runs SINK_CONSUMERS group members (2 by default): 2 workers, 4 members, 6 partitions.
+    // Each worker runs SINK_CONSUMERS group members (3 by default): 2 workers, 6 members, 6 partitions.
     const consumersPerWorker = pipeline.config.batch.consumers;
-    expect(consumersPerWorker).toBe(2);
+    expect(consumersPerWorker).toBe(3);
     const admin = pipeline.kafka.admin();
     await admin.connect();
     const assignment = await waitFor('every consumer of both workers to get partitions', async () => {
@@ -31,7 +31,7 @@ describe('pipeline: several sink workers', () => {
       return members.map((m) => (m.memberAssignment.length > 0 ? AssignerProtocol.MemberAssignment.decode(m.memberAssignment)!.assignment[pipeline.config.kafka.topic] ?? [] : []));
     }, 60_000, 500);
     await admin.disconnect();
-    expect(assignment).toHaveLength(4);
+    expect(assignment).toHaveLength(2 * consumersPerWorker);
     for (const partitions of assignment) expect(partitions.length).toBeGreaterThan(0);
     expect(assignment.flat().sort()).toEqual([0, 1, 2, 3, 4, 5]);
 

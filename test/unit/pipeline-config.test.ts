@@ -19,7 +19,7 @@ describe('pipeline configuration', () => {
   });
 
   it('bounds the adaptive batch size and the sink\'s fetch: defaults, a lower cap, and a floor above the cap refused', () => {
-    expect(loadPipelineConfig({}).batch).toEqual({ minRecords: 500, maxRecords: 20_000, maxWaitMs: 500, fetchMaxBytes: 3 * 1024 * 1024, consumers: 2 });
+    expect(loadPipelineConfig({}).batch).toEqual({ minRecords: 500, maxRecords: 20_000, maxWaitMs: 500, fetchMaxBytes: 3 * 1024 * 1024, consumers: 3 });
     expect(loadPipelineConfig({ SINK_CONSUMERS: '1' }).batch.consumers).toBe(1);
     expect(() => loadPipelineConfig({ SINK_CONSUMERS: '0' })).toThrow(/^SINK_CONSUMERS/);
     expect(() => loadPipelineConfig({ SINK_CONSUMERS: 'two' })).toThrow(/^SINK_CONSUMERS/);
