@@ -14,6 +14,8 @@ describe('sink: a batch written by its own process is committed without waiting 
   let pipeline: IsolatedPipeline;
   let consumer: RunningBatchConsumer | undefined;
   const running: { stop(): Promise<void> }[] = [];
+  // Opened by the test once it has seen the commits, and by afterAll if it failed before.
+  let openGate: () => void = () => undefined;
 
   beforeAll(async () => {
     pipeline = await IsolatedPipeline.create({ KAFKA_TOPIC_PARTITIONS: '1', BATCH_MAX_WAIT: '100ms' });
@@ -21,6 +23,7 @@ describe('sink: a batch written by its own process is committed without waiting 
   });
 
   afterAll(async () => {
+    openGate();
     await consumer?.stop().catch(() => undefined);
     for (const worker of running.reverse()) await worker.stop().catch(() => undefined);
     await pipeline?.close();
@@ -38,7 +41,6 @@ describe('sink: a batch written by its own process is committed without waiting 
     const handoff = new BatchHandoff();
     const holderTaskQueue = uniqueName('holder');
     const sink = createSinkActivities({ cassandra: pipeline.cassandra, keyspace: config.cassandra.keyspace, table: config.cassandra.table, concurrency: 8, handoff, readRange: async () => [] });
-    let openGate!: () => void;
     const gate = new Promise<void>((resolve) => (openGate = resolve));
     const batches: string[] = [];
     const holder = await Worker.create({
