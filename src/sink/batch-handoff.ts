@@ -6,7 +6,8 @@ interface HeldBatch {
 }
 
 /**
- * Rows of the batches this process's consumer cut, held until their `writeBatch` workflow finishes.
+ * Rows of the batches this process's consumer cut, held until they are written (below) or their
+ * `writeBatch` workflow finishes.
  * Batches travel through Temporal by reference (topic, partition, offsets); the rows stay here, so
  * history stays small and the activity that runs in this process writes them without a copy.
  *

@@ -63,10 +63,10 @@ export interface RunningBatchConsumer {
   /** Rejects when the consumer crashed more often than SINK_CONSUMER_RESTART_LIMIT allows. */
   failed: Promise<never>;
   /**
-   * Takes no new batch, finishes the batches in flight, commits their offsets, waits for their workflows
-   * to complete and disconnects. When
-   * `abandon` is aborted first, stops waiting for them and leaves them uncommitted (`uncommitted()`):
-   * whoever takes their partitions re-reads them, and the batch identity makes that safe.
+   * Takes no new batch, finishes the batches in flight, commits their offsets, waits for their
+   * workflows to complete and disconnects. When `abandon` is aborted first, stops waiting for them and
+   * leaves them uncommitted (`uncommitted()`): whoever takes their partitions re-reads them, and the
+   * batch identity makes that safe.
    */
   stop(abandon?: AbortSignal): Promise<void>;
   /** The batches a stop left uncommitted. */
@@ -83,10 +83,11 @@ export const BATCHES_IN_FLIGHT = 3;
 
 /**
  * Consumes the topic in the consumer group and hands each batch to a `writeBatch` workflow.
- * Offsets are committed only after the rows are written (at-least-once): as soon as this process's own
- * activity has written them, else when the workflow reports it; the upsert by id makes redelivery harmless. A partition has up to BATCHES_IN_FLIGHT batches being
- * written at once, committed in order; while they wait (e.g. Cassandra is down) the partition is not
- * fetched further, so memory stays bounded.
+ * Offsets are committed only after the rows are written (at-least-once): as soon as this process's
+ * own activity has written them, else when the workflow reports it; the upsert by id makes redelivery
+ * harmless. A partition has up to BATCHES_IN_FLIGHT batches being written at once, committed in order;
+ * while they wait (e.g. Cassandra is down) the partition is not fetched further, so memory stays
+ * bounded.
  *
  * Every row is written at its write time (sink/write-time.ts), which grows with the offset in a
  * partition, so concurrent and repeated writes cannot put an older version of a key over a newer one.
