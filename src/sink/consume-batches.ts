@@ -265,18 +265,18 @@ async function runBatchWorkflow(deps: BatchConsumerDeps, workflowId: string, bat
     handle = deps.temporal.workflow.getHandle<typeof writeBatch>(workflowId);
   }
   const result = handle.result();
-  let settled = false;
-  const done = () => (settled = true);
-  result.then(done, done);
-  writtenHere.then(done);
-  while (!settled) {
+  // What ended the wait first: this process's own write of the rows, or the workflow's result.
+  let ended: 'written here' | 'result' | undefined;
+  writtenHere.then(() => (ended ??= 'written here'));
+  result.then(() => (ended ??= 'result'), () => (ended ??= 'result'));
+  while (ended === undefined) {
     // A stopping process gives up the wait (its workflow goes on; the next owner of the partition attaches to it).
     if (abandon.aborted) throw abandon.reason;
     await Promise.race([result.catch(() => undefined), writtenHere, sleep(2000, undefined, { signal: abandon }).catch(() => undefined)]);
-    if (!settled && !abandon.aborted) await heartbeat();
+    if (ended === undefined && !abandon.aborted) await heartbeat();
   }
   // Written by this process's activity: the workflow completes on its own, and a stop waits for that.
-  if (await Promise.race([writtenHere.then(() => true), result.then(() => false, () => false)])) {
+  if (ended === 'written here') {
     const completed = result.catch(() => undefined);
     completing.add(completed);
     void completed.finally(() => completing.delete(completed));
