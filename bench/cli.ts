@@ -9,7 +9,7 @@ import { sinkBench } from './sink-bench';
 import { backfillBench, e2eBench, scheduleBench } from './slot-benches';
 import { parseDurationMs } from '../src/config/pipeline-config';
 import { lineChartSvg } from './svg-chart';
-import { sittingMedians } from './cost-per-row';
+import { describeGcPause, sittingMedians } from './cost-per-row';
 import { readCpuProfile, topSelfTime } from './profile-top';
 
 const HELP = `usage: npm run bench -- <name> [options]
@@ -77,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
         if (runs > 1) progress(`run ${run} of ${runs}`);
         const result = await sinkBench({ records, workers, batchMaxRecords, ceilingRuns, cpuProfileDir, workerHeapMb, workerSemiSpaceMb, writeBatchRows, hosts: values.hosts, progress });
         const { pipeline: p, ceiling: c } = result.cost;
-        progress(`run ${run}: ${result.pipelineRowsPerSecond} rows/s, ceiling ${result.ceilingRowsPerSecond}, ratio ${result.ratio}; CPU per row: worker ${p.writer} µs, Cassandra ${p.cassandra} µs, Temporal ${p.temporal} µs, Kafka ${p.kafka} µs; ceiling writer ${c.writer} µs, Cassandra ${c.cassandra} µs${result.readFloor ? `; bare kafkajs reader ${result.readFloor.readUsPerRow} µs, reading and cutting ${result.readFloor.cutUsPerRow} µs` : ''}; peak RSS ${result.peakWorkerRssMb} MB`);
+        progress(`run ${run}: ${result.pipelineRowsPerSecond} rows/s, ceiling ${result.ceilingRowsPerSecond}, ratio ${result.ratio}; CPU per row: worker ${p.writer} µs, Cassandra ${p.cassandra} µs, Temporal ${p.temporal} µs, Kafka ${p.kafka} µs; ceiling writer ${c.writer} µs, Cassandra ${c.cassandra} µs${result.readFloor ? `; bare kafkajs reader ${result.readFloor.readUsPerRow} µs, reading and cutting ${result.readFloor.cutUsPerRow} µs` : ''}${describeGcPause(result.gcPause)}; peak RSS ${result.peakWorkerRssMb} MB`);
         results.push(result);
       }
       const result = results[results.length - 1]!;
@@ -104,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
       }
       if (runs > 1) {
         const medians = sittingMedians(results);
-        progress(`sitting of ${runs} runs, medians: ${medians.pipelineRowsPerSecond} rows/s against a best ceiling of ${medians.ceilingRowsPerSecond} (ratio ${medians.ratio}); CPU per row: worker ${medians.workerMicrosPerRow} µs (${medians.workerToWriter}× the bare writer's ${medians.ceilingWriterMicrosPerRow}), Cassandra ${medians.cassandraMicrosPerRow} µs (${medians.ceilingCassandraMicrosPerRow} under the ceiling); before any write, a bare kafkajs reader ${medians.readerMicrosPerRow} µs and reading and cutting ${medians.readAndCutMicrosPerRow} µs; peak RSS ${medians.medianPeakWorkerRssMb} MB (the highest run's ${medians.peakWorkerRssMb} MB)`);
+        progress(`sitting of ${runs} runs, medians: ${medians.pipelineRowsPerSecond} rows/s against a best ceiling of ${medians.ceilingRowsPerSecond} (ratio ${medians.ratio}); CPU per row: worker ${medians.workerMicrosPerRow} µs (${medians.workerToWriter}× the bare writer's ${medians.ceilingWriterMicrosPerRow}), Cassandra ${medians.cassandraMicrosPerRow} µs (${medians.ceilingCassandraMicrosPerRow} under the ceiling); before any write, a bare kafkajs reader ${medians.readerMicrosPerRow} µs and reading and cutting ${medians.readAndCutMicrosPerRow} µs; collector pauses: worker ${medians.workerGcPauseMicrosPerRow} µs, bare writer ${medians.ceilingGcPauseMicrosPerRow} µs; peak RSS ${medians.medianPeakWorkerRssMb} MB (the highest run's ${medians.peakWorkerRssMb} MB)`);
         if (cpuProfileDir) progress(`CPU profiles in ${cpuProfileDir}`);
         console.log(JSON.stringify({ bench: 'sink-sitting', medians, runs: results.map(({ timeline: _timeline, ...rest }) => rest) }));
         return 0;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import path from 'node:path';
 import { concurrent } from 'cassandra-driver';
 import { WRITE_PROFILE } from '../src/cassandra/client';
@@ -20,7 +21,8 @@ import { stackDown, stackServices, stackUp } from '../src/dev/stack/stack';
 import { clusterPipeline, clusterStackSettings } from '../test/support/cluster-stack';
 import { createWorkerHosts, removeTestNetwork, type WorkerHost } from '../test/support/worker-hosts';
 import { histogramQuantile, metricValue } from './prometheus-text';
-import { costPerRow, type CostPerRow } from './cost-per-row';
+import { costPerRow, gcPausePerRow, type CostPerRow, type GcPausePerRow, type GcSeconds } from './cost-per-row';
+import { GC_KINDS, observeGcPauses } from '../src/metrics/gc-pauses';
 import { measureReadFloor, type ReadFloor } from './read-floor';
 import { runsWithoutLost } from './lost-runs';
 
@@ -89,6 +91,12 @@ export interface SinkBenchResult {
   cost: { pipeline: CostPerRow; ceiling: CostPerRow };
   /** What a bare kafkajs reader spends a row, alone and with the sink's cut (bench/read-floor.ts); null without the ceilings. */
   readFloor: ReadFloor | null;
+  /**
+   * µs a row the JavaScript thread was paused by the garbage collector: in the sink workers (their
+   * /metrics, from the first scrape to the last) and in the best ceiling's writer (its median run); null
+   * when not measured. The collector's helper threads work besides, in workerThreadCores.
+   */
+  gcPause: { pipeline: GcPausePerRow | null; ceiling: GcPausePerRow | null };
   /** Per second: rows written, consumer lag, the batch target and mean batch size, worker memory (largest of the workers). */
   timeline: { t: number; rowsPerSecond: number; lag: number; batchTarget: number; meanBatchRecords: number; rssMb: number; heapUsedMb: number; arrayBuffersMb: number }[];
 }
@@ -149,7 +157,8 @@ function makeRecords(count: number): UserRecord[] {
   return records;
 }
 
-type Run = { rowsPerSecond: number; cores: Record<string, number> };
+/** A timed run of a ceiling: its rate, the cores each process used, and the writer's collector pauses a row. */
+type Run = { rowsPerSecond: number; cores: Record<string, number>; gcPause?: GcPausePerRow | null };
 
 /**
  * The plain-driver ceilings on the same rows, into a sibling table: single rows (tuned in-flight
@@ -175,13 +184,18 @@ async function measureCeilings(settings: StackSettings, pipeline: IsolatedPipeli
       await pipeline.cassandra.execute(`TRUNCATE ${config.cassandra.keyspace}.${ceilingTable}`);
       await settle(settings, progress);
       const cpu = sampleCpu(stackPids(settings));
+      const gc = observeGcPauses();
+      const before = { ...gc.seconds };
       const began = Date.now();
       const failed = await write().then(() => null, (error: unknown) => ({ error }));
       const cores = cpu.stop();
-      if (failed) throw failed.error;
       const seconds = (Date.now() - began) / 1000;
-      progress(`  ${Math.round(params.length / seconds)} rows/s (${seconds.toFixed(1)} s); cores used: ${describeCores(cores)}`);
-      return { rowsPerSecond: params.length / seconds, cores };
+      await nextTurn(); // the last collections' entries are delivered a turn later
+      gc.stop();
+      if (failed) throw failed.error;
+      const gcPause = gcPausePerRow(before, gc.seconds, params.length);
+      progress(`  ${Math.round(params.length / seconds)} rows/s (${seconds.toFixed(1)} s); cores used: ${describeCores(cores)}; collector pauses ${gcPause ? gcPause.minor + gcPause.major : '?'} µs a row`);
+      return { rowsPerSecond: params.length / seconds, cores, gcPause };
     }, progress);
   const medianRun = (done: Run[]): Run => [...done].sort((a, b) => a.rowsPerSecond - b.rowsPerSecond)[Math.floor(runs / 2)]!;
   progress('tuning the plain-driver writer on a 10% sample');
@@ -344,6 +358,7 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
         rssMb: Math.round(max('process_resident_memory_bytes') / 1048576),
         heapUsedMb: Math.round(max('nodejs_heap_size_used_bytes') / 1048576),
         arrayBuffersMb: Math.round(max('nodejs_array_buffers_bytes') / 1048576),
+        gcSeconds: Object.fromEntries(GC_KINDS.map((kind) => [kind, sum(`nodejs_gc_pause_seconds_total{kind="${kind}"}`)])) as GcSeconds,
       };
     };
     const timeline: SinkBenchResult['timeline'] = [];
@@ -357,10 +372,15 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     // 50 ms once fewer rows are left than half a second writes, so the stop is still within 50 ms.
     // The timeline and progress are per second.
     let rate = 0;
+    // The collector's pauses in the workers from the first scrape of the clock to the last, and the rows in between.
+    let gcFirst: { rows: number; seconds: GcSeconds } | undefined;
+    let gcLast: { rows: number; seconds: GcSeconds } | undefined;
     for (;;) {
       await sleep(rate > 0 && records.length - written < rate / 2 ? 50 : 250);
       const now_ = await scrape();
       written = now_.rows;
+      gcFirst ??= { rows: written, seconds: now_.gcSeconds };
+      gcLast = { rows: written, seconds: now_.gcSeconds };
       const now = Date.now();
       counts.push({ at: now, rows: written });
       if (written >= records.length || now - lastT >= 1000) {
@@ -442,6 +462,10 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
       workerThreadCores,
       cost: { pipeline: costPerRow(pipelineCores, pipelineRowsPerSecond, 'workers'), ceiling: costPerRow(ceilingCores, ceilingRowsPerSecond, 'bench') },
       readFloor,
+      gcPause: {
+        pipeline: gcFirst && gcLast ? gcPausePerRow(gcFirst.seconds, gcLast.seconds, gcLast.rows - gcFirst.rows) : null,
+        ceiling: best_.gcPause ?? null,
+      },
       timeline,
     };
   } finally {

@@ -1,12 +1,14 @@
 import { Runtime } from '@temporalio/worker';
 import { PipelineLogger } from '../logging/pipeline-logger';
 import type { PipelineConfig } from '../config/pipeline-config';
+import { observeGcPauses } from './gc-pauses';
 import { startMetricsServer } from './metrics-server';
 import type { PipelineCounters } from './pipeline-counters';
 
 /**
  * Installs the Temporal worker runtime once per process (its messages through PipelineLogger at LOG_LEVEL), exporting the
- * SDK's metrics on loopback at METRICS_PORT + 1, and serves METRICS_PORT with ours and the SDK's.
+ * SDK's metrics on loopback at METRICS_PORT + 1, and serves METRICS_PORT with ours (the garbage
+ * collector's pauses included) and the SDK's.
  */
 export async function installRuntimeWithMetrics(config: PipelineConfig, counters: PipelineCounters): Promise<{ metricsUrl?: string; close(): Promise<void> }> {
   const { port, host } = config.metrics;
@@ -24,6 +26,13 @@ export async function installRuntimeWithMetrics(config: PipelineConfig, counters
     },
   });
   if (port === 0) return { close: async () => {} };
-  const server = await startMetricsServer({ port, host, counters, topic: config.kafka.topic, sdkMetricsUrl: `http://${sdkAddress}/metrics` });
-  return { metricsUrl: server.url, close: server.close };
+  const gc = observeGcPauses();
+  const server = await startMetricsServer({ port, host, counters, topic: config.kafka.topic, sdkMetricsUrl: `http://${sdkAddress}/metrics`, gc });
+  return {
+    metricsUrl: server.url,
+    close: async () => {
+      gc.stop();
+      await server.close();
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import { GC_KINDS, type GcTotals } from './gc-pauses';
 import type { Histogram, PipelineCounters } from './pipeline-counters';
 
 function histogramLines(name: string, help: string, h: Histogram): string[] {
@@ -22,14 +23,27 @@ export function memoryLines(memory: NodeJS.MemoryUsage): string[] {
   ];
 }
 
+/** The garbage collector's pauses of the JavaScript thread, by kind (see gc-pauses.ts). */
+export function gcLines(gc: GcTotals): string[] {
+  return [
+    '# HELP nodejs_gc_pause_seconds_total Time the JavaScript thread was paused by the garbage collector, by kind of collection.',
+    '# TYPE nodejs_gc_pause_seconds_total counter',
+    ...GC_KINDS.map((kind) => `nodejs_gc_pause_seconds_total{kind="${kind}"} ${gc.seconds[kind]}`),
+    '# HELP nodejs_gc_pauses_total Garbage collector pauses of the JavaScript thread, by kind of collection.',
+    '# TYPE nodejs_gc_pauses_total counter',
+    ...GC_KINDS.map((kind) => `nodejs_gc_pauses_total{kind="${kind}"} ${gc.count[kind]}`),
+  ];
+}
+
 function counterLines(name: string, help: string, value: number): string[] {
   return [`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${value}`];
 }
 
 /** Pure: the pipeline's metrics in the Prometheus text exposition format. */
-export function renderPrometheus(c: PipelineCounters, labels: { topic: string }, memory?: NodeJS.MemoryUsage): string {
+export function renderPrometheus(c: PipelineCounters, labels: { topic: string }, memory?: NodeJS.MemoryUsage, gc?: GcTotals): string {
   const lines = [
     ...(memory ? memoryLines(memory) : []),
+    ...(gc ? gcLines(gc) : []),
     ...counterLines('pipeline_slots_total', 'Schedule slots whose users were all published.', c.slotsRun),
     ...counterLines('pipeline_users_fetched_total', 'Users fetched from the source.', c.usersFetched),
     ...counterLines('pipeline_users_published_total', 'Users published to Kafka.', c.usersPublished),

@@ -20,6 +20,10 @@ describe('bench smoke', () => {
     expect(result.readFloor?.readUsPerRow).toBeGreaterThan(0);
     expect(result.readFloor?.cutUsPerRow).toBeGreaterThan(0);
     expect(lines.some((l) => l.startsWith('bare kafkajs reader:'))).toBe(true);
+    // The collector's pauses a row: the ceiling writer's always (its timed runs), the worker's when rows
+    // were written between two scrapes (300 rows may all land between the same two).
+    expect(result.gcPause.ceiling?.minor).toBeGreaterThanOrEqual(0);
+    if (result.gcPause.pipeline) expect(result.gcPause.pipeline.minor + result.gcPause.pipeline.major).toBeGreaterThanOrEqual(0);
     // Cassandra writes 300 rows in a few ms of CPU, under the kernel's 10-ms tick that /proc counts in,
     // and a 300-row ceiling run can end between two CPU samples: either cost may read 0 here.
     for (const cost of [result.cost.pipeline.cassandra, result.cost.ceiling.writer]) expect(Number.isFinite(cost) && cost >= 0).toBe(true);

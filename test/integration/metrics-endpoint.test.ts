@@ -56,6 +56,9 @@ describe('sink worker process (npm run worker:sink)', () => {
       const rss = Number(/^process_resident_memory_bytes (\d+)$/m.exec(metrics)?.[1]);
       expect(rss).toBeGreaterThan(50 * 1024 * 1024);
       expect(metrics).toMatch(/^nodejs_heap_size_used_bytes \d+$/m);
+      // The collector's pauses since the start: a worker that started and wrote rows has scavenged.
+      expect(Number(/^nodejs_gc_pauses_total\{kind="minor"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+      expect(metrics).toMatch(/^nodejs_gc_pause_seconds_total\{kind="major"\} [\d.e-]+$/m);
     } finally {
       worker.kill('SIGTERM');
     }
