@@ -50,7 +50,14 @@ async function build({ quiet }) {
   if (tsc.status !== 0) throw new Error('tsc reported errors (above)');
   say('building: workflow bundle …');
   const { bundleWorkflowCode, DefaultLogger } = require('@temporalio/worker');
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(DIST, 'workflows', 'index.js'), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(DIST, 'workflows', 'index.js'),
+    logger: new DefaultLogger('WARN'),
+    // The SDK needs an inline source map to point workflow stack traces at the TypeScript sources; their
+    // text inside it (half the bundle) is read only with the worker's showStackTraceSources, which the
+    // workers leave off. Without it, every worker process holds and parses about 0.8 MB less.
+    webpackConfigHook: (config) => ({ ...config, devtool: 'inline-nosources-source-map' }),
+  });
   fs.writeFileSync(BUNDLE, code);
   fs.writeFileSync(STAMP, `${new Date().toISOString()}\n`);
   say(`built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
