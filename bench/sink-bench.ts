@@ -194,7 +194,7 @@ async function measureCeilings(settings: StackSettings, pipeline: IsolatedPipeli
       gc.stop();
       if (failed) throw failed.error;
       const gcPause = gcPausePerRow(before, gc.seconds, params.length);
-      progress(`  ${Math.round(params.length / seconds)} rows/s (${seconds.toFixed(1)} s); cores used: ${describeCores(cores)}; collector pauses ${gcPause ? gcPause.minor + gcPause.major : '?'} µs a row`);
+      progress(`  ${Math.round(params.length / seconds)} rows/s (${seconds.toFixed(1)} s); cores used: ${describeCores(cores)}; collector pauses ${gcPause ? (gcPause.minor + gcPause.major).toFixed(1) : '?'} µs a row`);
       return { rowsPerSecond: params.length / seconds, cores, gcPause };
     }, progress);
   const medianRun = (done: Run[]): Run => [...done].sort((a, b) => a.rowsPerSecond - b.rowsPerSecond)[Math.floor(runs / 2)]!;
