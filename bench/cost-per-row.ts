@@ -1,3 +1,5 @@
+import type { GcTotals } from '../src/metrics/gc-pauses';
+
 /**
  * Pure: what a row costs in CPU, from the cores each process used over a run and the run's rows per
  * second (µs of CPU per row = cores / rows per second × 10⁶), and the medians of a sitting of runs.
@@ -32,7 +34,7 @@ export interface GcPausePerRow {
 }
 
 /** Seconds paused by kind of collection (the counters of src/metrics/gc-pauses.ts). */
-export type GcSeconds = Record<'minor' | 'major' | 'incremental' | 'weakcb', number>;
+export type GcSeconds = GcTotals['seconds'];
 
 /** Pure: the pauses between two readings of the counters, a row of the `rows` written in between. */
 export function gcPausePerRow(before: GcSeconds, after: GcSeconds, rows: number): GcPausePerRow | null {
