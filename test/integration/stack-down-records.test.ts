@@ -75,7 +75,8 @@ describe('stack down and status: every recorded process, whatever the environmen
     writeRecord(dataDir, { name: 'kafka-3', pid, marker: '3800' });
     const purge = await runStack(['down', '--purge'], env);
     expect({ code: purge.code, stdout: purge.code === 0 ? '' : purge.stdout, stderr: purge.stderr }).toEqual({ code: 0, stdout: '', stderr: '' });
-    expect(purge.stdout).toMatch(/^kafka-3 +stopped \(started with other settings\)$/m);
+    // Stopped, or killed when its exit is not seen within the grace on a loaded machine: named either way.
+    expect(purge.stdout).toMatch(/^kafka-3 +(stopped|killed) \(started with other settings\)$/m);
     expect(alive(pid)).toBe(false);
     expect(fs.existsSync(path.join(dataDir, 'run'))).toBe(false);
   });
