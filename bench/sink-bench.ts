@@ -143,6 +143,14 @@ async function settle(settings: StackSettings, progress: (line: string) => void)
   if (quiet.seconds > 2) progress(`  (waited ${quiet.seconds} s for the servers to settle: ${quiet.cores} cores)`);
 }
 
+/** A run that writes no row for this long has stalled (a worker that fails every batch, say): it ends with the workers' last lines. */
+const STALL_MS = 120_000;
+
+/** The last `count` lines each worker printed, one string: `worker 1: ... | ...`. */
+function lastLines(outputs: readonly string[], count: number): string {
+  return outputs.map((text, w) => `worker ${w + 1}: ${text.trimEnd().split('\n').slice(-count).join(' | ') || '(nothing)'}`).join('; ');
+}
+
 function describeCores(cores: Record<string, number>): string {
   return Object.entries(cores).map(([name, used]) => `${name} ${used.toFixed(2)}`).join(', ');
 }
@@ -276,6 +284,8 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
   }
   const pipeline = options.hosts ? await clusterPipeline(settings, overrides) : await IsolatedPipeline.create(overrides);
   const children: ChildProcess[] = [];
+  // What each worker printed, for the error when the pipeline stalls.
+  const outputs: string[] = [];
   try {
     await pipeline.prepare();
     const { config } = pipeline;
@@ -329,14 +339,14 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
       const command = hosts[w] ? ['ip', 'netns', 'exec', hosts[w]!.name, process.execPath, ...args] : [process.execPath, ...args];
       const child = spawn(command[0]!, command.slice(1), { env: { ...process.env, ...launch.env, ...pipeline.commandEnv(), BATCH_MAX_WAIT: '100ms', ...batchEnv, ...(options.writeBatchRows ? { CASSANDRA_WRITE_BATCH_ROWS: String(options.writeBatchRows) } : {}), METRICS_PORT: String(basePort + w * 2), METRICS_HOST: hosts[w]?.address ?? '127.0.0.1', KAFKAJS_NO_PARTITIONER_WARNING: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(child);
-      let output = '';
+      outputs[w] = '';
       const onOutput = (d: Buffer) => {
-        output += d;
-        if (firstJoinAt === undefined && output.includes('sink consumer joined')) firstJoinAt = Date.now();
+        outputs[w] += d;
+        if (firstJoinAt === undefined && outputs[w]!.includes('sink consumer joined')) firstJoinAt = Date.now();
       };
       child.stdout!.on('data', onOutput);
       child.stderr!.on('data', onOutput);
-      ready.push(waitFor(`sink worker ${w + 1} to start`, async () => output.includes('sink worker running'), 120_000, 100).then(() => undefined));
+      ready.push(waitFor(`sink worker ${w + 1} to start`, async () => outputs[w]!.includes('sink worker running'), 120_000, 100).then(() => undefined));
       samplers.push(sampleRss(child.pid!));
     }
     progress(`starting ${options.workers} sink worker process(es)`);
@@ -375,6 +385,7 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
     // The collector's pauses in the workers from the first scrape of the clock to the last, and the rows in between.
     let gcFirst: { rows: number; seconds: GcSeconds } | undefined;
     let gcLast: { rows: number; seconds: GcSeconds } | undefined;
+    let stalled = { rows: 0, since: start };
     for (;;) {
       await sleep(rate > 0 && records.length - written < rate / 2 ? 50 : 250);
       const now_ = await scrape();
@@ -402,7 +413,9 @@ export async function sinkBench(options: SinkBenchOptions): Promise<SinkBenchRes
         progress(`  ${written}/${records.length} rows · lag ${lag} · batch target ${now_.batchTarget} · rss ${now_.rssMb} MB (heap ${now_.heapUsedMb}, buffers ${now_.arrayBuffersMb}) · ${((now - start) / 1000).toFixed(1)} s`);
       }
       if (written >= records.length) break;
-      if (now - start > 20 * 60_000) throw new Error(`the pipeline wrote ${written} of ${records.length} rows in 20 minutes`);
+      if (written > stalled.rows) stalled = { rows: written, since: now };
+      if (now - stalled.since > STALL_MS) throw new Error(`the pipeline wrote no row for ${STALL_MS / 1000} s (${written} of ${records.length} written); the workers' last lines: ${lastLines(outputs, 5)}`);
+      if (now - start > 20 * 60_000) throw new Error(`the pipeline wrote ${written} of ${records.length} rows in 20 minutes; the workers' last lines: ${lastLines(outputs, 5)}`);
     }
     const pipelineSeconds = (Date.now() - start) / 1000;
     const pipelineCores = pipelineCpu.stop();

@@ -1,6 +1,7 @@
 import { forEachLimited } from '../concurrency/for-each-limited';
 import type { RequestLimit } from '../concurrency/request-limit';
 import type { Client } from 'cassandra-driver';
+import { isBatchTooLarge } from './batch-too-large';
 import { BOUND_TYPES, boundKey, type BoundRow } from './bound-row';
 import { lazyBoundValues } from './lazy-bound-values';
 
@@ -85,20 +86,38 @@ export interface BatchedWrite {
   executionProfile: string;
   /** A limit shared with every other write of the process, on top of `concurrency`. */
   limit?: RequestLimit;
+  /** Told of each batch Cassandra refused as too large, before its rows are written in two halves. */
+  onTooLarge?: (refused: RefusedBatch) => void;
+}
+
+/** A batch Cassandra refused as over its batch_size_fail_threshold: its rows, and its bytes as estimated. */
+export interface RefusedBatch {
+  rows: number;
+  bytes: number;
 }
 
 /**
  * Writes rows as unlogged batches grouped by replica set, `concurrency` batches in flight, each routed
  * to a replica of its rows. Every statement keeps its own `USING TIMESTAMP`, so order within a key holds
- * however the batches interleave.
+ * however the batches interleave. A batch Cassandra refuses as too large (a cap above the cluster's
+ * `batch_size_fail_threshold`) is written again as two halves, down to single rows, which Cassandra does
+ * not measure: a refused batch costs requests, never its rows.
  */
 export async function writeInReplicaBatches(client: Client, rows: readonly BoundRow[], options: BatchedWrite): Promise<void> {
   const batches = replicaBatches(rows, replicaSetOf(client, options.keyspace), options.maxRows, options.maxBytes);
-  await forEachLimited(batches, options.concurrency, (batch) => {
-    const send = () => client.batch(
-      batch.map((row) => ({ query: options.statement, params: lazyBoundValues(row) })),
-      { prepare: true, logged: false, executionProfile: options.executionProfile, routingKey: boundKey(batch[0]!) },
-    );
-    return options.limit ? options.limit.run(send) : send();
-  });
+  const send = (batch: readonly BoundRow[]) => client.batch(
+    batch.map((row) => ({ query: options.statement, params: lazyBoundValues(row) })),
+    { prepare: true, logged: false, executionProfile: options.executionProfile, routingKey: boundKey(batch[0]!) },
+  );
+  const write = async (batch: readonly BoundRow[]): Promise<void> => {
+    try {
+      await (options.limit ? options.limit.run(() => send(batch)) : send(batch));
+    } catch (error) {
+      if (batch.length < 2 || !isBatchTooLarge(error)) throw error;
+      options.onTooLarge?.({ rows: batch.length, bytes: batch.reduce((sum, row) => sum + estimatedRowBytes(row), 0) });
+      const half = Math.ceil(batch.length / 2);
+      await Promise.all([write(batch.slice(0, half)), write(batch.slice(half))]);
+    }
+  };
+  await forEachLimited(batches, options.concurrency, write);
 }

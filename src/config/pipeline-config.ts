@@ -86,7 +86,10 @@ export const PipelineEnvSchema = z.object({
   CASSANDRA_WRITE_CONCURRENCY: positiveInt(1024).default(128),
   /** Rows per unlogged batch, every batch within one replica set; 1 writes single rows. */
   CASSANDRA_WRITE_BATCH_ROWS: positiveInt(1000).default(96),
-  /** Cap on a batch's size as Cassandra counts it (estimated); keep it under the cluster's batch_size_fail_threshold (50 KiB by default). */
+  /**
+   * Cap on a batch's size as Cassandra counts it (estimated); keep it under the cluster's batch_size_fail_threshold
+   * (50 KiB by default). A batch refused as too large is written in halves, and the cap is lowered (replica-batches.ts).
+   */
   CASSANDRA_WRITE_BATCH_BYTES: positiveInt(10 * 1024 * 1024).default(48_000),
   CASSANDRA_WRITE_CONSISTENCY: z
     .string()

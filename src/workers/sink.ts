@@ -46,6 +46,7 @@ export async function startSinkWorker(deps: SinkWorkerDeps): Promise<RunningWork
     handoff,
     readRange: (ref) => readPartitionRange(deps.kafka, ref),
     onReread: () => (counters.batchesReread += 1),
+    log: deps.log,
     onWritten: (count, ms) => {
       counters.batchSize.observe(count);
       counters.batchWriteSeconds.observe(ms / 1000);

@@ -84,4 +84,46 @@ describe('sink writes as unlogged batches grouped by replica set', () => {
     expect(rows).toHaveLength(users.length);
     expect(rows.filter((r) => !String(r.get('full_name')).endsWith(' v3')).map((r) => r.get('id').toString())).toEqual([]);
   });
+
+  it('writes a batch Cassandra refuses as too large in halves, says so once a halving, and cuts later batches under the refusal', async () => {
+    // A cap far over the stack's 50-KiB batch_size_fail_threshold: 300 rows of about 480 bytes go as one
+    // batch, which Cassandra refuses; so are its halves of 150; quarters of 75 go through.
+    const big = generateUsers({ seed: 'batched-too-large', page: 1, results: 300 }).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
+    const rows = cutBatch(big.map((user, i) => ({ offset: String(i), timestamp: String(now.getTime()), key: Buffer.from(user.id), attributes: 0, headers: {}, value: Buffer.from(JSON.stringify(user)) }) as KafkaMessage), 0, 0, now).rows;
+    const lines: string[] = [];
+    const handoff = new BatchHandoff();
+    const activities = createSinkActivities({
+      cassandra: client, keyspace: config.cassandra.keyspace, table: config.cassandra.table,
+      concurrency: 8, writeBatch: { rows: 1000, bytes: 1_000_000 }, handoff, readRange: async () => [], log: (line) => lines.push(line),
+    });
+    const sent = jest.spyOn(client, 'batch');
+    const outcomes = async (from: number) => {
+      const calls = sent.mock.calls.slice(from).map(([queries]) => queries.length);
+      const settled = await Promise.allSettled(sent.mock.results.slice(from).map((r) => r.value as Promise<unknown>));
+      return calls.map((size, i) => ({ size, ok: settled[i]!.status === 'fulfilled' }));
+    };
+    try {
+      handoff.put('too-large', rows);
+      await expect(activities.writeRows({ batchId: 'too-large', topic: 't', partition: 0, firstOffset: '0', lastOffset: '299' })).resolves.toBe(300);
+      const first = await outcomes(0);
+      expect(first.filter((c) => !c.ok).map((c) => c.size)).toEqual([300, 150, 150]);
+      expect(first.filter((c) => c.ok).map((c) => c.size).sort()).toEqual([75, 75, 75, 75]);
+      // Lowered twice, in whole halvings: under half of 300 rows' bytes, then under half of 150 rows' (both halves).
+      expect(lines).toHaveLength(2);
+      for (const line of lines) expect(line).toMatch(/^Cassandra refused a batch of (300|150) rows \(about \d+ bytes as it counts them\) as too large: .*cut at \d+ bytes from now on \(CASSANDRA_WRITE_BATCH_BYTES is 1000000\); set it under the cluster's batch_size_fail_threshold$/);
+
+      // The next batch is cut under the lowered cap: nothing refused, nothing more said.
+      handoff.put('after', rows);
+      const before = sent.mock.calls.length;
+      await expect(activities.writeRows({ batchId: 'after', topic: 't', partition: 0, firstOffset: '300', lastOffset: '599' })).resolves.toBe(300);
+      const second = await outcomes(before);
+      expect(second.every((c) => c.ok && c.size <= 75)).toBe(true);
+      expect(second.reduce((sum, c) => sum + c.size, 0)).toBe(300);
+      expect(lines).toHaveLength(2);
+    } finally {
+      sent.mockRestore();
+    }
+    const ids = new Set((await client.execute(`SELECT id FROM ${table}`)).rows.map((r) => r.get('id').toString()));
+    expect(big.filter((u) => !ids.has(u.id)).map((u) => u.id)).toEqual([]);
+  });
 });

@@ -3,7 +3,7 @@ import type { Client } from 'cassandra-driver';
 import type { KafkaMessage } from 'kafkajs';
 import { boundValues, type BoundRow } from '../../cassandra/bound-row';
 import { WRITE_PROFILE } from '../../cassandra/client';
-import { writeInReplicaBatches } from '../../cassandra/replica-batches';
+import { writeInReplicaBatches, type RefusedBatch } from '../../cassandra/replica-batches';
 import { upsertStatement } from '../../cassandra/upsert-statement';
 import { forEachLimited } from '../../concurrency/for-each-limited';
 import { RequestLimit } from '../../concurrency/request-limit';
@@ -26,6 +26,8 @@ export interface SinkActivityDeps {
   onWritten?: (count: number, ms: number) => void;
   /** A batch written from a re-read of Kafka (its holder was gone or slow): rows written twice, at worst. */
   onReread?: (count: number) => void;
+  /** Where a batch refused as too large is told; console by default. */
+  log?: (line: string) => void;
 }
 
 export function createSinkActivities(deps: SinkActivityDeps): SinkActivities {
@@ -38,10 +40,22 @@ export function createSinkActivities(deps: SinkActivityDeps): SinkActivities {
    */
   const batched = deps.writeBatch && deps.writeBatch.rows > 1 ? deps.writeBatch : undefined;
   const limit = new RequestLimit(deps.concurrency);
+  const log = deps.log ?? ((line: string) => console.log(line));
+  // The byte cap of the batches cut from now on: the configured one halved until it is at most half of
+  // every batch Cassandra refused as too large. One refusal, not every batch, pays for a cap set above the
+  // cluster's batch_size_fail_threshold; halving in whole steps keeps the uneven halves of one refused
+  // batch from lowering it, and saying so, once each.
+  const configuredBytes = batched?.bytes ?? 0;
+  let batchBytes = configuredBytes;
+  const onTooLarge = ({ rows, bytes }: RefusedBatch): void => {
+    if (batchBytes <= bytes / 2) return;
+    while (batchBytes > bytes / 2) batchBytes = Math.floor(batchBytes / 2);
+    log(`Cassandra refused a batch of ${rows} rows (about ${bytes} bytes as it counts them) as too large: its rows go in smaller batches, and batches are cut at ${batchBytes} bytes from now on (CASSANDRA_WRITE_BATCH_BYTES is ${configuredBytes}); set it under the cluster's batch_size_fail_threshold`);
+  };
   const upsert = async (rows: BoundRow[]): Promise<number> => {
     const started = Date.now();
     if (batched) {
-      await writeInReplicaBatches(deps.cassandra, rows, { keyspace: deps.keyspace, statement, maxRows: batched.rows, maxBytes: batched.bytes, concurrency: deps.concurrency, executionProfile: WRITE_PROFILE, limit });
+      await writeInReplicaBatches(deps.cassandra, rows, { keyspace: deps.keyspace, statement, maxRows: batched.rows, maxBytes: batchBytes, concurrency: deps.concurrency, executionProfile: WRITE_PROFILE, limit, onTooLarge });
     } else {
       await forEachLimited(rows, deps.concurrency, (row) =>
         limit.run(() => deps.cassandra.execute(statement, boundValues(row), { prepare: true, executionProfile: WRITE_PROFILE })),
