@@ -1,6 +1,7 @@
 import { Kafka, Partitioners, logLevel, type LogEntry, type Message, type Producer, type ProducerRecord, type RecordMetadata } from 'kafkajs';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { kafkaConnectionOptions } from './connection-options';
+import { isRecordBatchTooLarge, sendParts } from './send-parts';
 
 /** kafkajs logs every retried request at ERROR; only warnings and worse that survive retries matter here. */
 function quietLogCreator() {
@@ -81,8 +82,32 @@ export class PartialAcknowledgementError extends Error {
  * sends again. Where each message went is what the producer's partitioner chose during this send, so a
  * keyless message is checked as surely as a keyed one, and a message the send never placed counts as lost.
  * The producer comes from createProducer, whose partitioner records where each message went.
+ *
+ * Messages go in parts of at most SEND_PART_BYTES (kafka/send-parts.ts), one after the other, so a large
+ * send (a burst of dead letters, say) stays under Kafka's limit on a record batch; a part Kafka still
+ * refuses as too large (a topic with a lower limit) goes again as two halves, down to single messages.
+ * A failure leaves the parts before it stored: the caller's retry sends them again, as copies.
  */
 export async function sendAcknowledged(producer: PipelineProducer, record: ProducerRecord): Promise<RecordMetadata[]> {
+  const metadata: RecordMetadata[] = [];
+  for (const messages of sendParts(record.messages)) metadata.push(...(await sendPart(producer, { ...record, messages })));
+  return metadata;
+}
+
+async function sendPart(producer: PipelineProducer, record: ProducerRecord): Promise<RecordMetadata[]> {
+  try {
+    return await sendChecked(producer, record);
+  } catch (error) {
+    if (record.messages.length < 2 || !isRecordBatchTooLarge(error)) throw error;
+    const half = Math.ceil(record.messages.length / 2);
+    return [
+      ...(await sendPart(producer, { ...record, messages: record.messages.slice(0, half) })),
+      ...(await sendPart(producer, { ...record, messages: record.messages.slice(half) })),
+    ];
+  }
+}
+
+async function sendChecked(producer: PipelineProducer, record: ProducerRecord): Promise<RecordMetadata[]> {
   const placed = producer.placements;
   for (const message of record.messages) placed.delete(message);
   const metadata = await producer.send(record);

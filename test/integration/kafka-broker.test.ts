@@ -71,4 +71,42 @@ describe('Kafka broker of the local stack', () => {
       await admin.disconnect();
     }
   });
+  it('the acknowledged send goes in parts past Kafka\'s limit on a record batch, and halves a part a topic with a lower limit refuses', async () => {
+    const kafka = new Kafka({ clientId: 'stack-test', brokers: stackAddresses().kafkaBrokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    const producer = createProducer(kafka);
+    const big = uniqueName('parts');
+    // 100 000 bytes a record batch: a part of 300 kB is refused, so are its halves; quarters go.
+    const small = uniqueName('parts-small');
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic: big, numPartitions: 1 }, { topic: small, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '100000' }] }], waitForLeaders: true });
+      await producer.connect();
+      const values = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}-${i} ${'x'.repeat(1000)}`);
+      // 2 600 kB under one key: one partition, so one record batch unless the send goes in parts.
+      const sent = { [big]: values(2600, 'big'), [small]: values(300, 'small') };
+      for (const topic of [big, small]) {
+        const metadata = await sendAcknowledged(producer, { topic, acks: -1, messages: sent[topic]!.map((value) => ({ key: 'one-key', value })) });
+        expect(metadata.every((m) => m.errorCode === 0)).toBe(true);
+        const [offsets] = await admin.fetchTopicOffsets(topic);
+        expect({ topic, stored: Number(offsets!.high) }).toEqual({ topic, stored: sent[topic]!.length });
+      }
+      const readBack: string[] = [];
+      const consumer = kafka.consumer({ groupId: uniqueName('parts-group') });
+      await consumer.connect();
+      await consumer.subscribe({ topic: small, fromBeginning: true });
+      await new Promise<void>((resolve) => {
+        void consumer.run({ eachMessage: async ({ message }) => {
+          readBack.push(message.value!.toString());
+          if (readBack.length === sent[small]!.length) resolve();
+        } });
+      });
+      await consumer.disconnect();
+      expect(readBack).toEqual(sent[small]); // once each, in order
+    } finally {
+      await producer.disconnect();
+      await admin.deleteTopics({ topics: [big, small] }).catch(() => undefined);
+      await admin.disconnect();
+    }
+  });
 });

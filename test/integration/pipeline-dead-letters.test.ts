@@ -59,4 +59,28 @@ describe('pipeline: bad messages on the topic', () => {
     }
     expect(pipeline.counters.deadLettered).toBe(poison.length);
   });
+  it('a burst of poison whose letters pass Kafka\'s 1-MiB record batch is dead-lettered in parts, and the records after it are written', async () => {
+    // 2 400 letters of about 1.2 kB under one key: one DLQ partition, about 2.9 MB for one cut's send.
+    const burst = 2400;
+    const key = 'poison-burst';
+    const poison = Array.from({ length: burst }, (_, i) => `not a record #${i} ${'x'.repeat(1000)}`);
+    const now = new Date();
+    const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
+    const valid = (await fetchApiUsers(source, { results: 3, seed: 'dead-letters-burst', page: 1 })).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
+    const before = pipeline.counters.deadLettered;
+    const producer = pipeline.kafka.producer();
+    await producer.connect();
+    for (let i = 0; i < burst; i += 400) {
+      await producer.send({ topic: pipeline.config.kafka.topic, messages: poison.slice(i, i + 400).map((value) => ({ key, value })) });
+    }
+    await producer.send({ topic: pipeline.config.kafka.topic, messages: valid.map((r) => ({ key: r.id, value: JSON.stringify(r) })) });
+    await producer.disconnect();
+
+    await pipeline.waitForDrain();
+    const ids = new Set(await pipeline.cassandraIds());
+    expect(valid.filter((r) => !ids.has(r.id)).map((r) => r.id)).toEqual([]);
+    const letters = (await pipeline.readTopic(pipeline.config.kafka.dlqTopic)).filter((m) => m.key === key);
+    expect(new Set(letters.map((m) => m.value)).size).toBe(burst);
+    expect(pipeline.counters.deadLettered - before).toBeGreaterThanOrEqual(burst);
+  });
 });
