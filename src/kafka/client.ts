@@ -86,23 +86,33 @@ export class PartialAcknowledgementError extends Error {
  * Messages go in parts of at most SEND_PART_BYTES (kafka/send-parts.ts), one after the other, so a large
  * send (a burst of dead letters, say) stays under Kafka's limit on a record batch; a part Kafka still
  * refuses as too large (a topic with a lower limit) goes again as two halves, down to single messages.
- * A failure leaves the parts before it stored: the caller's retry sends them again, as copies.
+ * A lone message still refused is sent as `options.shrink` makes it, when given. A failure leaves the
+ * parts before it stored: the caller's retry sends them again, as copies.
  */
-export async function sendAcknowledged(producer: PipelineProducer, record: ProducerRecord): Promise<RecordMetadata[]> {
+export async function sendAcknowledged(producer: PipelineProducer, record: ProducerRecord, options: SendOptions = {}): Promise<RecordMetadata[]> {
   const metadata: RecordMetadata[] = [];
-  for (const messages of sendParts(record.messages)) metadata.push(...(await sendPart(producer, { ...record, messages })));
+  for (const messages of sendParts(record.messages)) metadata.push(...(await sendPart(producer, { ...record, messages }, options)));
   return metadata;
 }
 
-async function sendPart(producer: PipelineProducer, record: ProducerRecord): Promise<RecordMetadata[]> {
+export interface SendOptions {
+  /** What to send instead of a lone message the topic refuses as too large (a cut copy, say); it is refused again without. */
+  shrink?: (message: Message) => Message;
+}
+
+async function sendPart(producer: PipelineProducer, record: ProducerRecord, options: SendOptions): Promise<RecordMetadata[]> {
   try {
     return await sendChecked(producer, record);
   } catch (error) {
-    if (record.messages.length < 2 || !isRecordBatchTooLarge(error)) throw error;
+    if (!isRecordBatchTooLarge(error)) throw error;
+    if (record.messages.length === 1) {
+      if (!options.shrink) throw error;
+      return sendChecked(producer, { ...record, messages: [options.shrink(record.messages[0]!)] });
+    }
     const half = Math.ceil(record.messages.length / 2);
     return [
-      ...(await sendPart(producer, { ...record, messages: record.messages.slice(0, half) })),
-      ...(await sendPart(producer, { ...record, messages: record.messages.slice(half) })),
+      ...(await sendPart(producer, { ...record, messages: record.messages.slice(0, half) }, options)),
+      ...(await sendPart(producer, { ...record, messages: record.messages.slice(half) }, options)),
     ];
   }
 }

@@ -3,7 +3,7 @@ import type { PipelineConfig } from '../config/pipeline-config';
 import { toRecordOrReason } from '../record/source-reject';
 import { parseUserRecord } from '../record/user-record';
 import { createProducer, sendAcknowledged, type PipelineProducer } from './client';
-import { DLQ_HEADER, REJECT_HEADER, SOURCE_REJECT_KIND } from './dead-letter';
+import { cutDeadLetter, DLQ_HEADER, REJECT_HEADER, SOURCE_REJECT_KIND } from './dead-letter';
 import { readOffsetRanges } from './read-range';
 
 export interface DeadLetter {
@@ -166,7 +166,7 @@ export async function replayDeadLetters(kafka: Kafka, config: PipelineConfig['ka
           value: letter.value,
           headers: { ...letter.headers, [DLQ_HEADER.reason]: reason, [DLQ_REPLAY_COUNT_HEADER]: String(letter.replays + 1) },
         })),
-      });
+      }, { shrink: (letter) => cutDeadLetter(letter) }); // the topic's limit may have been lowered since
     }
   } finally {
     await producer.disconnect();
@@ -185,6 +185,8 @@ type ReplayOutcome = { key: string | null; value: Buffer | null } | { reason: st
 
 /** A sink dead letter goes back as it came, once its value is a valid record. */
 function replaySinkLetter(letter: DeadLetter): ReplayOutcome {
+  const h = letter.headers;
+  if (h[DLQ_HEADER.rawBytes] !== undefined) return { reason: `the message was kept cut to ${letter.value?.length ?? 0} of its ${h[DLQ_HEADER.rawBytes]} bytes; it cannot be replayed (the whole message is at ${h[DLQ_HEADER.sourceTopic]}/${h[DLQ_HEADER.sourcePartition]} offset ${h[DLQ_HEADER.sourceOffset]} while that topic keeps it)` };
   const parsed = parseUserRecord(letter.value);
   return parsed.ok ? { key: letter.key, value: letter.value } : { reason: parsed.reason };
 }

@@ -10,7 +10,12 @@ export const DLQ_HEADER = {
   /** The source record's Kafka timestamp: tells apart records of two lifetimes of a topic at one offset. */
   sourceTimestamp: 'dlq-source-timestamp',
   failedAt: 'dlq-failed-at',
+  /** The whole value's size, set only when the letter's value is a cut copy of it. */
+  rawBytes: 'dlq-raw-bytes',
 } as const;
+
+/** What a dead letter keeps of a value too large for the dead-letter topic. */
+export const CUT_LETTER_VALUE_BYTES = 16 * 1024;
 
 export interface DeadLetterOrigin {
   topic: string;
@@ -38,6 +43,27 @@ export function toDeadLetter(original: { key: Buffer | null; value: Buffer | nul
   };
 }
 
+/**
+ * Pure: a dead letter the dead-letter topic refused as too large, kept with the first `keepBytes` of
+ * its value, the whole value's size and why. Its source topic, partition and offset still say where
+ * the whole message is, for as long as that topic keeps it.
+ */
+export function cutDeadLetter(letter: Message, keepBytes = CUT_LETTER_VALUE_BYTES): Message {
+  const value = letter.value == null ? null : Buffer.isBuffer(letter.value) ? letter.value : Buffer.from(letter.value);
+  if (value === null || value.length <= keepBytes) return letter;
+  const headers = letter.headers ?? {};
+  const reason = headers[DLQ_HEADER.reason];
+  return {
+    ...letter,
+    value: value.subarray(0, keepBytes),
+    headers: {
+      ...headers,
+      [DLQ_HEADER.reason]: `${reason === undefined ? 'dead letter' : String(reason)}; kept cut to ${keepBytes} of its ${value.length} bytes, over the dead-letter topic's size limit`,
+      [DLQ_HEADER.rawBytes]: String(value.length),
+    },
+  };
+}
+
 /** Headers of a source reject: a user of a source page that never became a record. */
 export const REJECT_HEADER = {
   /** `source-reject` on a quarantined source user; absent on the sink's dead letters. */
@@ -51,7 +77,7 @@ export const REJECT_HEADER = {
   fetchedAt: 'dlq-fetched-at',
   uuid: 'dlq-source-uuid',
   /** The whole JSON's size, set only when the value holds a cut copy of it. */
-  rawBytes: 'dlq-raw-bytes',
+  rawBytes: DLQ_HEADER.rawBytes,
 } as const;
 
 export const SOURCE_REJECT_KIND = 'source-reject';

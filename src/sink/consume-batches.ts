@@ -6,7 +6,7 @@ import type { PipelineConfig } from '../config/pipeline-config';
 import type { OffsetRange, SinkBatch } from '../contracts/sink';
 import { writeBatch } from '../workflows/write-batch';
 import { createProducer, sendAcknowledged, type PipelineProducer } from '../kafka/client';
-import { toDeadLetter } from '../kafka/dead-letter';
+import { cutDeadLetter, toDeadLetter } from '../kafka/dead-letter';
 import { rejoinOnMembershipLost } from '../kafka/membership-lost';
 import { probeBrokers } from '../kafka/probe-brokers';
 import { OutageLog } from '../servers/wait-for-server';
@@ -177,14 +177,15 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
         writeTime = cut.writeTimeAfter;
         cuts.push({ topic: batch.topic, partition: batch.partition, firstOffset, lastOffset });
         if (cut.dead.length > 0) {
-          // Acknowledged for every letter, or the batch fails uncommitted and its letters go again.
+          // Acknowledged for every letter, or the batch fails uncommitted and its letters go again. A
+          // letter too large for the dead-letter topic is kept cut, so it cannot hold up the records after it.
           await sendAcknowledged(dlqProducer, {
             topic: config.kafka.dlqTopic,
             acks: -1,
             messages: cut.dead.map(({ message, reason }) =>
               toDeadLetter(message, { topic: batch.topic, partition: batch.partition, offset: message.offset, timestamp: message.timestamp, reason, failedAt: now }),
             ),
-          });
+          }, { shrink: (letter) => cutDeadLetter(letter) });
           deps.events?.deadLettered?.(cut.dead.length);
         }
         const { rows } = cut;

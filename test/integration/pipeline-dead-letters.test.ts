@@ -1,3 +1,6 @@
+import { ConfigResourceTypes } from 'kafkajs';
+import { CUT_LETTER_VALUE_BYTES, DLQ_HEADER } from '../../src/kafka/dead-letter';
+import { replayDeadLetters } from '../../src/kafka/dead-letter-queue';
 import { createSourceClient } from '../../src/source/client';
 import { fetchApiUsers } from '../support/api-users';
 import { toUserRecord } from '../../src/record/user-record';
@@ -82,5 +85,37 @@ describe('pipeline: bad messages on the topic', () => {
     const letters = (await pipeline.readTopic(pipeline.config.kafka.dlqTopic)).filter((m) => m.key === key);
     expect(new Set(letters.map((m) => m.value)).size).toBe(burst);
     expect(pipeline.counters.deadLettered - before).toBeGreaterThanOrEqual(burst);
+  });
+  it('a poison message too large for the dead-letter topic is kept cut, with its size, and the records after it are written', async () => {
+    const admin = pipeline.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: pipeline.config.kafka.dlqTopic, configEntries: [{ name: 'max.message.bytes', value: '200000' }] }] });
+    } finally {
+      await admin.disconnect();
+    }
+    const key = 'poison-too-large-for-the-dlq';
+    const value = `not a record ${'y'.repeat(300_000)}`;
+    const now = new Date();
+    const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
+    const valid = (await fetchApiUsers(source, { results: 2, seed: 'dead-letters-cut', page: 1 })).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
+    const producer = pipeline.kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: pipeline.config.kafka.topic, messages: [{ key, value }, ...valid.map((r) => ({ key: r.id, value: JSON.stringify(r) }))] });
+    await producer.disconnect();
+
+    await pipeline.waitForDrain();
+    const ids = new Set(await pipeline.cassandraIds());
+    expect(valid.filter((r) => !ids.has(r.id)).map((r) => r.id)).toEqual([]);
+    const [letter, ...more] = (await pipeline.readTopic(pipeline.config.kafka.dlqTopic)).filter((m) => m.key === key);
+    expect(more).toHaveLength(0);
+    expect(letter!.value).toBe(value.slice(0, CUT_LETTER_VALUE_BYTES));
+    expect(letter!.headers[DLQ_HEADER.rawBytes]).toBe(String(Buffer.byteLength(value)));
+    expect(letter!.headers[DLQ_HEADER.reason]).toMatch(/^message value is \d+ bytes, over the \d+-byte cap of a user record; kept cut to 16384 of its \d+ bytes, over the dead-letter topic's size limit$/);
+    expect(letter!.headers[DLQ_HEADER.sourceOffset]).toMatch(/^\d+$/);
+    // A cut letter is not replayed: it says where the whole message is.
+    const report = await replayDeadLetters(pipeline.kafka, pipeline.config.kafka);
+    expect(report.replayed.filter((l) => l.key === key)).toEqual([]);
+    expect(report.stillDead.find((d) => d.letter.key === key)?.reason).toBe(`the message was kept cut to 16384 of its ${Buffer.byteLength(value)} bytes; it cannot be replayed (the whole message is at ${pipeline.config.kafka.topic}/0 offset ${letter!.headers[DLQ_HEADER.sourceOffset]} while that topic keeps it)`);
   });
 });

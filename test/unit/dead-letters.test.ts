@@ -1,4 +1,4 @@
-import { toDeadLetter } from '../../src/kafka/dead-letter';
+import { cutDeadLetter, toDeadLetter } from '../../src/kafka/dead-letter';
 import { distinctDeadLetters, originKey } from '../../src/kafka/dead-letter-queue';
 
 describe('dead letters', () => {
@@ -21,6 +21,17 @@ describe('dead letters', () => {
 
   it('keep a null value null', () => {
     expect(toDeadLetter({ key: null, value: null }, { topic: 't', partition: 0, offset: '0', reason: 'null value', failedAt: new Date(0) }).value).toBeNull();
+  });
+
+  it('too large for the dead-letter topic, keep the start of the value, its size and why, and the rest as they were', () => {
+    const origin = { topic: 'random_names', partition: 2, offset: '9', reason: 'not JSON', failedAt: new Date(0) };
+    const letter = toDeadLetter({ key: Buffer.from('k'), value: Buffer.from('x'.repeat(100)) }, origin);
+    const cut = cutDeadLetter(letter, 10);
+    expect(cut.key).toEqual(Buffer.from('k'));
+    expect(cut.value).toEqual(Buffer.from('x'.repeat(10)));
+    expect(cut.headers).toEqual({ ...letter.headers, 'dlq-reason': 'not JSON; kept cut to 10 of its 100 bytes, over the dead-letter topic\'s size limit', 'dlq-raw-bytes': '100' });
+    expect(cutDeadLetter(letter, 100)).toBe(letter); // nothing to cut
+    expect(cutDeadLetter({ ...letter, value: null }, 10).value).toBeNull();
   });
 });
 
