@@ -11,7 +11,7 @@ export const SEND_PART_BYTES = 900 * 1024;
 const RECORD_OVERHEAD = 32;
 const HEADER_OVERHEAD = 10;
 
-function sizeOf(value: Message['value'] | Message['key'] | string | Buffer | (string | Buffer)[] | undefined): number {
+function sizeOf(value: string | Buffer | (string | Buffer)[] | null | undefined): number {
   if (value == null) return 0;
   if (Array.isArray(value)) return value.reduce((sum, item) => sum + sizeOf(item), 0);
   return typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length;

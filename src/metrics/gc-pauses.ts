@@ -31,7 +31,8 @@ export function observeGcPauses(): GcTotals & { stop(): void } {
     for (const entry of list.getEntries()) addPause(totals, entry);
   });
   observer.observe({ entryTypes: ['gc'] });
-  return { ...totals, stop: () => observer.disconnect() };
+  // The observer adds into these very objects: what is returned is them, not a copy.
+  return { seconds: totals.seconds, count: totals.count, stop: () => observer.disconnect() };
 }
 
 /** Pure: counts one `gc` performance entry into the totals. */
