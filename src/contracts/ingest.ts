@@ -37,6 +37,8 @@ export interface FetchUsersInput {
   /** How many of the page's users this slot needs (the last page may need fewer than pageSize). */
   take: number;
   slotTime: string;
+  /** The page's user to start at: set for the parts after the first of a page too large for one (SplitPage.next). */
+  from?: number;
 }
 
 export interface RejectedUser {

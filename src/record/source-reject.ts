@@ -1,6 +1,6 @@
 import { describeFirstIssue } from '../source/describe-issue';
 import { ApiUserSchema } from '../source/schema';
-import { toUserRecord, UserMappingError, type UserRecord } from './user-record';
+import { MAX_RECORD_BYTES, toUserRecord, UserMappingError, type UserRecord } from './user-record';
 
 /** A quarantined user keeps at most this much of its JSON: enough to read and fix it, never a whole page. */
 export const MAX_REJECT_RAW_BYTES = 16 * 1024;
@@ -22,10 +22,23 @@ export interface SourceReject {
   fetchedAt: string;
 }
 
+/**
+ * The most JSON one part of a page carries (records and rejects). Each part travels through the slot's
+ * Temporal history as one activity result and one activity input: the server refuses a payload over
+ * 2 MB (its default blob size limit) and the SDK warns past 512 KiB. A page of 1 000 ordinary users is
+ * about 0.36 MB, one part.
+ */
+export const PAGE_PART_BYTES = 480 * 1024;
+
 /** A page split into the users that became records and the ones that did not. */
 export interface SplitPage {
   records: UserRecord[];
   rejects: SourceReject[];
+  /**
+   * Where in the page the next part starts, when this part reached PAGE_PART_BYTES before the users the
+   * slot takes ran out. Absent when the part ends the page (and in slots run before parts existed).
+   */
+  next?: number;
 }
 
 export interface PageProvenance {
@@ -37,29 +50,45 @@ export interface PageProvenance {
 
 /**
  * Pure: validates and maps each of the first `take` users on its own, so a bad user costs only itself.
- * Users past `take` are not looked at (the slot does not need them).
+ * Users past `take` are not looked at (the slot does not need them). The part starts at user `from` and
+ * ends before the user that would take its JSON past `budgetBytes` (it always holds one), so users too
+ * large to travel together come in several parts instead of failing their page.
  */
-export function splitPage(users: readonly unknown[], take: number, provenance: PageProvenance): SplitPage {
+export function splitPage(users: readonly unknown[], take: number, provenance: PageProvenance, from = 0, budgetBytes = PAGE_PART_BYTES): SplitPage {
   const records: UserRecord[] = [];
   const rejects: SourceReject[] = [];
-  users.slice(0, take).forEach((user, index) => {
+  const end = Math.min(take, users.length);
+  let bytes = 0;
+  for (let index = from; index < end; index++) {
+    const user = users[index];
     const mapped = toRecordOrReason(user, provenance);
+    const reject = mapped.ok ? undefined : toSourceReject(user, index, mapped.reason, provenance);
+    const size = mapped.ok ? mapped.bytes : Buffer.byteLength(JSON.stringify(reject), 'utf8');
+    if (index > from && bytes + size > budgetBytes) return { records, rejects, next: index };
+    bytes += size;
     if (mapped.ok) records.push(mapped.record);
-    else rejects.push(toSourceReject(user, index, mapped.reason, provenance));
-  });
+    else rejects.push(reject!);
+  }
   return { records, rejects };
 }
 
-/** A user as a record, or why it cannot be one (the API schema's first issue, or the mapping's). */
-export function toRecordOrReason(user: unknown, provenance: { slotTime: Date; fetchedAt: Date }): { ok: true; record: UserRecord } | { ok: false; reason: string } {
+/**
+ * A user as a record with its size as published (UTF-8 JSON), or why it cannot be one: the API schema's
+ * first issue, the mapping's, or a record over MAX_RECORD_BYTES, which the consumer would refuse.
+ */
+export function toRecordOrReason(user: unknown, provenance: { slotTime: Date; fetchedAt: Date }): { ok: true; record: UserRecord; bytes: number } | { ok: false; reason: string } {
   const parsed = ApiUserSchema.safeParse(user);
   if (!parsed.success) return { ok: false, reason: describeFirstIssue(parsed.error, user) };
+  let record: UserRecord;
   try {
-    return { ok: true, record: toUserRecord(parsed.data, provenance) };
+    record = toUserRecord(parsed.data, provenance);
   } catch (error) {
     if (error instanceof UserMappingError) return { ok: false, reason: error.message };
     throw error;
   }
+  const bytes = Buffer.byteLength(JSON.stringify(record), 'utf8');
+  if (bytes > MAX_RECORD_BYTES) return { ok: false, reason: `user ${record.id} would be a record of ${bytes} bytes, over the ${MAX_RECORD_BYTES}-byte cap of a user record` };
+  return { ok: true, record, bytes };
 }
 
 export function toSourceReject(user: unknown, index: number, reason: string, provenance: PageProvenance): SourceReject {

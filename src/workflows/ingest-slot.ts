@@ -48,17 +48,22 @@ export async function ingestSlot(input: IngestSlotInput): Promise<IngestSlotResu
   const identity = { scheduleId: input.scheduleId, slotTime, workflowId: info.workflowId };
   for (let page = 1; fetched < input.usersPerSlot; page++) {
     const take = Math.min(pageSize, input.usersPerSlot - fetched);
-    const { records, rejects } = asSplitPage(await fetchUsers({ seed, page, pageSize, take, slotTime }));
-    const served = records.length + rejects.length;
-    fetched += served;
-    for (const record of records) ids.push(record.id);
-    // A bad user costs only itself: it is quarantined with its reason, and its page's good users flow on.
-    if (rejects.length > 0) {
-      const keys = await quarantineUsers({ rejects, slot: { ...identity, runId: info.runId } });
-      rejects.forEach((reject, i) => rejected.push({ key: keys[i]!, ...(reject.uuid !== undefined ? { uuid: reject.uuid } : {}) }));
+    let served = 0;
+    // A page comes in parts when its users are too large to travel through history at once (PAGE_PART_BYTES).
+    for (let from: number | undefined = 0; from !== undefined; ) {
+      const { records, rejects, next } = asSplitPage(await fetchUsers({ seed, page, pageSize, take, slotTime, ...(from > 0 ? { from } : {}) }));
+      served += records.length + rejects.length;
+      for (const record of records) ids.push(record.id);
+      // A bad user costs only itself: it is quarantined with its reason, and its page's good users flow on.
+      if (rejects.length > 0) {
+        const keys = await quarantineUsers({ rejects, slot: { ...identity, runId: info.runId } });
+        rejects.forEach((reject, i) => rejected.push({ key: keys[i]!, ...(reject.uuid !== undefined ? { uuid: reject.uuid } : {}) }));
+      }
+      from = next;
+      const lastPage = from === undefined && (fetched + served >= input.usersPerSlot || served < take);
+      published += await publishUsers({ records, slot: identity, lastPage });
     }
-    const lastPage = fetched >= input.usersPerSlot || served < take;
-    published += await publishUsers({ records, slot: identity, lastPage });
+    fetched += served;
     if (served < take) break;
   }
   return { slotTime, seed, fetched, published, ids, ...(rejected.length > 0 ? { rejected: rejected.length, rejects: rejected } : { rejected: 0 }) };

@@ -1,6 +1,7 @@
 import { generateUsers } from '../../src/dev/fake-source/generator';
 import { sourceRejectKey, toSourceRejectLetter, DLQ_HEADER, REJECT_HEADER } from '../../src/kafka/dead-letter';
-import { cutUtf8, MAX_REJECT_RAW_BYTES, splitPage } from '../../src/record/source-reject';
+import { cutUtf8, MAX_REJECT_RAW_BYTES, PAGE_PART_BYTES, splitPage, type SplitPage } from '../../src/record/source-reject';
+import { MAX_RECORD_BYTES, parseUserRecord } from '../../src/record/user-record';
 
 const users = generateUsers({ seed: 'split', page: 1, results: 6 }) as unknown as Record<string, any>[];
 const provenance = { page: 2, sourceUrl: 'http://127.0.0.1:8088/api/?results=6&seed=s&page=2', slotTime: new Date('2026-12-04T10:00:00Z'), fetchedAt: new Date('2026-12-04T10:00:01Z') };
@@ -71,6 +72,77 @@ describe('splitPage: each user of a page on its own', () => {
     expect(street).toHaveLength(300);
     expect(record!.city).toBe('القاهرة');
     expect(record!.country).toBe('ישראל');
+  });
+});
+
+describe('splitPage: users too large for a record or for one part', () => {
+  const bigPage = generateUsers({ seed: 'parts', page: 1, results: 40 }) as unknown as Record<string, any>[];
+  // About 60 KiB of text in each user's street: a valid record, 8 of them to a part.
+  bigPage.forEach((user, i) => (user.location.street.name = `${i} ${'Long Avenue '.repeat(5000)}`));
+
+  /** Every part of a page, as the slot workflow asks for them. */
+  const parts = (page: unknown[], take: number, budget?: number): SplitPage[] => {
+    const done: SplitPage[] = [];
+    for (let from: number | undefined = 0; from !== undefined; from = done[done.length - 1]!.next) done.push(splitPage(page, take, provenance, from, budget));
+    return done;
+  };
+
+  it('rejects a user whose record would pass the consumer\'s cap, and only that user', () => {
+    const page = broken(2, (u) => (u.name.first = 'Ann'.repeat(30_000)));
+    const split = splitPage(page, 6, provenance);
+    expect(split.records.map((r) => r.id)).toEqual(users.filter((_, i) => i !== 2).map((u) => u.login.uuid));
+    expect(split.rejects).toHaveLength(1);
+    expect(split.rejects[0]!.reason).toMatch(new RegExp(`^user ${users[2]!.login.uuid} would be a record of 9\\d{4} bytes, over the ${MAX_RECORD_BYTES}-byte cap of a user record$`));
+    expect(split.rejects[0]!.uuid).toBe(users[2]!.login.uuid);
+    expect(split.next).toBeUndefined();
+  });
+
+  it('keeps a record at the cap, which the consumer takes', () => {
+    const [record] = splitPage(bigPage, 1, provenance).records;
+    const bytes = Buffer.byteLength(JSON.stringify(record));
+    expect(bytes).toBeGreaterThan(50_000);
+    expect(bytes).toBeLessThanOrEqual(MAX_RECORD_BYTES);
+    expect(parseUserRecord(Buffer.from(JSON.stringify(record))).ok).toBe(true);
+  });
+
+  it('cuts a page of large users into the fewest parts under the budget, every user once, in order', () => {
+    const split = parts(bigPage, 40);
+    const bytes = (records: readonly unknown[]) => records.reduce<number>((sum, r) => sum + Buffer.byteLength(JSON.stringify(r)), 0);
+    expect(split.length).toBeGreaterThan(2);
+    split.forEach((part, i) => {
+      expect(bytes(part.records)).toBeLessThanOrEqual(PAGE_PART_BYTES);
+      expect(part.rejects).toEqual([]);
+      // Full: the next part's first user would not have fitted.
+      if (i < split.length - 1) expect(bytes(part.records) + bytes(split[i + 1]!.records.slice(0, 1))).toBeGreaterThan(PAGE_PART_BYTES);
+    });
+    expect(split.flatMap((part) => part.records.map((r) => r.id))).toEqual(bigPage.map((u) => u.login.uuid));
+    let start = 0;
+    expect(split.map((part) => part.next)).toEqual(split.map((part, i) => (i < split.length - 1 ? (start += part.records.length) : undefined)));
+  });
+
+  it('counts rejects against the budget too, and keeps their page index across parts', () => {
+    const page = structuredClone(bigPage);
+    page[25]!.login.uuid = 'not-a-uuid';
+    const split = parts(page, 30);
+    expect(split.flatMap((part) => part.records)).toHaveLength(29);
+    expect(split.flatMap((part) => part.rejects).map((r) => r.index)).toEqual([25]);
+  });
+
+  it('always moves on: a part holds at least one user, however small the budget', () => {
+    const split = parts(bigPage.slice(0, 5), 5, 10);
+    expect(split.map((part) => part.records.length)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('stops at take, and at a short page, with no next part', () => {
+    expect(parts(bigPage, 20).flatMap((part) => part.records)).toHaveLength(20);
+    expect(parts(bigPage.slice(0, 7), 1000).flatMap((part) => part.records)).toHaveLength(7);
+  });
+
+  it('leaves an ordinary page of 1 000 users in one part', () => {
+    const page = generateUsers({ seed: 'ordinary', page: 1, results: 1000 }) as unknown[];
+    const split = splitPage(page, 1000, provenance);
+    expect(split.records).toHaveLength(1000);
+    expect(split.next).toBeUndefined();
   });
 });
 

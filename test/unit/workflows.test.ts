@@ -94,6 +94,41 @@ describe('ingestSlot', () => {
     expect(source.publishes.map((p) => [p.count, p.lastPage])).toEqual([[PAGE_SIZE, false], [500, true]]);
   });
 
+  /** The same source, whose pages come in parts of at most `partSize` users (their users too large for one). */
+  function partedActivities(available: number, partSize: number) {
+    const source = slotActivities(available);
+    const fetchWhole = source.activities.fetchUsers;
+    const fetchUsers = async (input: FetchUsersInput) => {
+      const whole = await fetchWhole(input);
+      const from = input.from ?? 0;
+      const end = Math.min(whole.length, from + partSize);
+      return { records: whole.slice(from, end), rejects: [], ...(end < whole.length ? { next: end } : {}) };
+    };
+    return { ...source, activities: { ...source.activities, fetchUsers } };
+  }
+
+  it('fetches a page that comes in parts part by part, publishes each, and flags only the last part of the slot', async () => {
+    const source = partedActivities(10_000, 400);
+    const usersPerSlot = PAGE_SIZE + 250;
+    const result = await withWorker(source.activities, (taskQueue) =>
+      env.client.workflow.execute(ingestSlot, { taskQueue, workflowId: `slot-${randomUUID()}`, args: [{ scheduleId: 's', usersPerSlot, slotTime: '2026-12-01T00:00:40Z' }] }),
+    );
+    expect(result).toMatchObject({ fetched: usersPerSlot, published: usersPerSlot });
+    expect(result.ids).toEqual([...Array.from({ length: PAGE_SIZE }, (_, i) => `s@2026-12-01T00:00:40.000Z-1-${i}`), ...Array.from({ length: 250 }, (_, i) => `s@2026-12-01T00:00:40.000Z-2-${i}`)]);
+    expect(source.fetches.map((f) => [f.page, f.from ?? 0, f.take])).toEqual([[1, 0, PAGE_SIZE], [1, 400, PAGE_SIZE], [1, 800, PAGE_SIZE], [2, 0, 250]]);
+    expect(source.publishes.map((p) => [p.count, p.lastPage])).toEqual([[400, false], [400, false], [200, false], [250, true]]);
+  });
+
+  it('ends at a short page that comes in parts, flagging its last part', async () => {
+    const source = partedActivities(900, 400);
+    const result = await withWorker(source.activities, (taskQueue) =>
+      env.client.workflow.execute(ingestSlot, { taskQueue, workflowId: `slot-${randomUUID()}`, args: [{ scheduleId: 's', usersPerSlot: 3_000, slotTime: '2026-12-01T00:00:50Z' }] }),
+    );
+    expect(result).toMatchObject({ fetched: 900, published: 900 });
+    expect(source.fetches.map((f) => [f.page, f.from ?? 0])).toEqual([[1, 0], [1, 400], [1, 800]]);
+    expect(source.publishes.map((p) => [p.count, p.lastPage])).toEqual([[400, false], [400, false], [100, true]]);
+  });
+
   it('asks for pages no bigger than the slot', async () => {
     const source = slotActivities(100);
     await withWorker(source.activities, (taskQueue) =>

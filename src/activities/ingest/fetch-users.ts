@@ -26,7 +26,9 @@ export function createFetchActivities(deps: {
     /**
      * Fetches one page of a slot's users and splits it: each user is validated and mapped on its own
      * (record/source-reject.ts), so a bad user is a reject and its page's good users still flow. Only a
-     * page that is unusable as a whole (not JSON, cut short, no results) fails the request.
+     * page that is unusable as a whole (not JSON, cut short, no results) fails the request. A page too
+     * large for one activity result comes in parts: this returns the part from `input.from`, and where the
+     * next one starts (the source serves the same page again for it).
      */
     async fetchUsers(input: FetchUsersInput): Promise<SplitPage> {
       let page;
@@ -36,7 +38,7 @@ export function createFetchActivities(deps: {
         deps.onFetchFailed?.(error, input);
         throw toActivityFailure(error);
       }
-      const split = splitPage(page.users, input.take, { page: input.page, sourceUrl: page.url, slotTime: new Date(input.slotTime), fetchedAt: now() });
+      const split = splitPage(page.users, input.take, { page: input.page, sourceUrl: page.url, slotTime: new Date(input.slotTime), fetchedAt: now() }, input.from ?? 0);
       deps.onFetched?.(split.records.length + split.rejects.length, input);
       if (split.rejects.length > 0) deps.onRejected?.(split.rejects.length, input);
       return split;
