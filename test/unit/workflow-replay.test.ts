@@ -11,7 +11,8 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const HISTORIES = path.resolve(__dirname, '..', 'fixtures', 'histories');
 
 /**
- * Recorded histories of real runs (see scripts/record-histories.ts) replayed against today's workflow
+ * Recorded histories of real runs (see scripts/record-histories.ts, and scripts/record-parted-slot-history.ts
+ * for a slot whose page came in parts) replayed against today's workflow
  * code: a change that would break running workflows (non-determinism) fails here.
  */
 describe('workflow determinism', () => {
