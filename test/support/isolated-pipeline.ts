@@ -187,6 +187,20 @@ export class IsolatedPipeline {
     }, timeoutMs, 500);
   }
 
+  /**
+   * Waits until no slot of the schedule is running, the paused schedule's last ones included. The
+   * schedule's own list can miss a slot it started just before a pause; visibility has them all, a
+   * moment after they start.
+   */
+  async waitForSlotsToFinish(timeoutMs = 60_000): Promise<void> {
+    await waitFor('the last slots to finish', async () => (await this.schedule().describe()).info.runningActions.length === 0, timeoutMs, 500);
+    await sleep(2000);
+    await waitFor('no slot workflow still running', async () => {
+      for await (const _running of this.temporal.workflow.list({ query: `WorkflowType = 'ingestSlot' AND TaskQueue = '${this.config.temporal.ingestTaskQueue}' AND ExecutionStatus = 'Running'` })) return false;
+      return true;
+    }, timeoutMs, 1000);
+  }
+
   /** Options for reading the whole table: paged, at the harness's read consistency. */
   readOptions() {
     return { prepare: true, autoPage: true, fetchSize: 5000, ...(this.readConsistency !== undefined ? { consistency: this.readConsistency } : {}) };
