@@ -7,23 +7,25 @@ import { stackDown } from '../../src/dev/stack/stack';
 
 /**
  * Servers of their own for the tests that stop or kill them, or start processes before them: a
- * Temporal, one Kafka broker and one Cassandra node on ports beside the shared stack's (3xxxx), with
- * data in a temporary directory, so the shared stack and the tests on it are never touched.
+ * Temporal, one Kafka broker and one Cassandra node on ports beside the shared stack's (23xxx), with
+ * data in a temporary directory, so the shared stack and the tests on it are never touched. The ports
+ * lie below the kernel's ephemeral range: one there can be the local end of a test's connection when
+ * the server starts, and Cassandra then exits at start ("is in use by another process").
  */
 export function outageStackSettings(): StackSettings {
   return loadStackSettings({
     ...process.env,
     STACK_DIR: path.join(os.tmpdir(), `pipeline-outages-${process.pid}`),
-    STACK_TEMPORAL_PORT: '37233',
-    STACK_TEMPORAL_UI_PORT: '38233',
+    STACK_TEMPORAL_PORT: '23233',
+    STACK_TEMPORAL_UI_PORT: '23234',
     STACK_KAFKA_BROKERS: '1',
-    STACK_KAFKA_PORT: '39092',
-    STACK_KAFKA_CONTROLLER_PORT: '39093',
-    STACK_KAFKA_SASL_PORT: '39094',
+    STACK_KAFKA_PORT: '23092',
+    STACK_KAFKA_CONTROLLER_PORT: '23093',
+    STACK_KAFKA_SASL_PORT: '23094',
     STACK_CASSANDRA_NODES: '1',
-    STACK_CASSANDRA_PORT: '39042',
-    STACK_CASSANDRA_STORAGE_PORT: '37000',
-    STACK_CASSANDRA_JMX_PORT: '37199',
+    STACK_CASSANDRA_PORT: '23042',
+    STACK_CASSANDRA_STORAGE_PORT: '23000',
+    STACK_CASSANDRA_JMX_PORT: '23199',
     STACK_CASSANDRA_HEAP: '512m',
     STACK_CASSANDRA_AUTH: 'none',
     STACK_TLS: '0',

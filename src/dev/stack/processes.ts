@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -156,23 +155,6 @@ export async function stop(dataDir: string, record: ProcessRecord, graceMs: numb
   return outcome;
 }
 
-/** True when something accepts TCP connections on the port. */
-export function isPortOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host });
-    socket.setTimeout(1000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 /** The last lines of a log file, for failure reports. */
 export function tail(file: string, lines = 20): string {
   try {
@@ -181,4 +163,15 @@ export function tail(file: string, lines = 20): string {
   } catch {
     return `(no log at ${file})`;
   }
+}
+
+/**
+ * The line of a server's log that says why it stopped: the last exception or error line, without the
+ * stack trace under it; undefined when the log names none.
+ */
+export function failureLine(logText: string): string | undefined {
+  const lines = logText.split('\n').map((line) => line.trim()).filter(Boolean);
+  const exception = lines.filter((line) => /^[\w.$]+(Exception|Error)(: |$)/.test(line)).at(-1);
+  const error = exception ?? lines.filter((line) => /\b(ERROR|FATAL|fatal|panic)\b/.test(line)).at(-1);
+  return error?.replace(/^[\w.$]*\.(?=\w+(Exception|Error)\b)/, '');
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isPortOpen, isRunning, launch, readRecord, readRecords, stop, tail } from './processes';
+import { failureLine, isRunning, launch, readRecord, readRecords, stop, tail } from './processes';
+import { ephemeralPortRange, inRange, isPortOpen, portHolder } from './ports';
 import type { Progress } from './provision';
 import type { StackService } from './service';
 import { cassandraServices } from './services/cassandra';
@@ -57,7 +58,8 @@ async function waitUntilReady(settings: StackSettings, service: StackService, pr
     const record = readRecord(settings.dataDir, service.name);
     if (!record || !isRunning(record)) {
       const logFile = service.launchSpec(settings).logFile;
-      throw new StackServiceError(service.name, `the process exited before answering (log: ${logFile})`, tail(logFile));
+      const cause = failureLine(tail(logFile, 200));
+      throw new StackServiceError(service.name, `the process exited before answering${cause ? `: ${cause}` : ''} (log: ${logFile})`, tail(logFile));
     }
     try {
       await service.probe(settings);
@@ -75,6 +77,26 @@ async function waitUntilReady(settings: StackSettings, service: StackService, pr
       nextReport = Date.now() + 15_000;
     }
     await sleep(500);
+  }
+}
+
+/** Refuses a port another process holds, with a line that says how; warns of one the kernel may hand to a connection. */
+async function checkPorts(settings: StackSettings, service: StackService, progress: Progress): Promise<void> {
+  const ephemeral = ephemeralPortRange();
+  for (const { host, port } of service.ports(settings)) {
+    const holder = await portHolder(port, host);
+    if (holder === 'listener') {
+      throw new StackServiceError(service.name, `port ${host}:${port} is already in use by a process this stack did not start (stop it, or choose another port with the STACK_* variables)`);
+    }
+    if (holder === 'connection') {
+      const why = inRange(port, ephemeral)
+        ? `the kernel hands out ports of its ephemeral range (${ephemeral!.low}-${ephemeral!.high}) to outgoing connections: choose a port outside it`
+        : 'close it, or choose another port';
+      throw new StackServiceError(service.name, `port ${host}:${port} is held by the local end of an open connection; ${why} with the STACK_* variables`);
+    }
+    if (inRange(port, ephemeral)) {
+      progress(`warning: ${service.name}'s port ${port} lies in the machine's ephemeral range (${ephemeral!.low}-${ephemeral!.high}): an outgoing connection can take it and stop the server from starting`);
+    }
   }
 }
 
@@ -100,12 +122,9 @@ export async function stackUp(settings: StackSettings, progress: Progress, optio
   const failures = provisioned.flatMap((r, i) => (r.status === 'rejected' ? [new StackServiceError(toProvision[i]!.kind, r.reason instanceof Error ? r.reason.message : String(r.reason))] : []));
   if (failures.length > 0) throw new AggregateStackError(failures);
 
+  // Every port is checked before any server starts, so a port held elsewhere leaves nothing half started.
+  for (const service of toStart) await checkPorts(settings, service, progress);
   for (const service of toStart) {
-    for (const { host, port } of service.ports(settings)) {
-      if (await isPortOpen(port, host)) {
-        throw new StackServiceError(service.name, `port ${host}:${port} is already in use by a process this stack did not start (stop it, or choose another port with the STACK_* variables)`);
-      }
-    }
     await service.prepare({ settings, progress });
     const spec = service.launchSpec(settings);
     progress(`starting ${service.name} (log: ${spec.logFile})`);
