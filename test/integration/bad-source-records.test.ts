@@ -27,7 +27,7 @@ describe('bad source records and a flaky upstream', () => {
   const from = new Date();
 
   beforeAll(async () => {
-    source = await startHostileSource({ malformedEvery: 6, hiccupEvery: 4, silenceMs: 4000 });
+    source = await startHostileSource({ malformedEvery: 3, hiccupEvery: 4, silenceMs: 4000 });
     pipeline = await IsolatedPipeline.create({ SOURCE_URL: source.url, SOURCE_TIMEOUT: '2s', SCHEDULE_INTERVAL: '2s', USERS_PER_SLOT: String(USERS_PER_SLOT) });
     await pipeline.prepare();
     await pipeline.startWorkers();
