@@ -50,14 +50,14 @@ runProcess({
     const cassandra = clients.cassandra!;
     const temporal = clients.temporal.client;
     await preparePipeline({ config, kafka, cassandra, temporal, log });
-    const source = createSourceClient({ baseUrl: sourceUrl, timeoutMs: config.source.timeoutMs, maxResponseBytes: config.source.maxResponseBytes });
+    const source = createSourceClient({ ...config.source, url: sourceUrl });
     const ingest = await startIngestWorker({ config, temporal: clients.temporal, kafka, source, counters, whenKafkaUp });
     const sink = await startSinkWorker({ config, temporal: clients.temporal, kafka, cassandra, counters, whenKafkaUp });
     if (metricsUrl) log(`metrics: ${metricsUrl} (Prometheus; the Temporal SDK's runtime metrics included)`);
     log(`workers: ingest on task queue ${config.temporal.ingestTaskQueue}, sink (group ${config.kafka.consumerGroup}) on ${config.temporal.sinkTaskQueue}; Ctrl-C to stop`);
 
     const notes: CatchUpNotes = {};
-    const stopStatus = showStatusLine(counters, notes);
+    const stopStatus = showStatusLine(counters, notes, config.log.format);
     void catchUpOnStart({ temporal, config, notes, log, stopping }).catch((error: unknown) => {
       if (!stopping.aborted) log(`catch-up failed: ${(error as Error).message.split('\n')[0]} (pipeline schedule backfill runs missed slots)`);
     });

@@ -18,8 +18,8 @@ export interface AuditDeps {
 export interface AuditRange {
   from: Date;
   to: Date;
-  /** Slots that closed less than this long ago are left as pending: their records may still be on their way. */
-  settleMs?: number;
+  /** Slots that closed less than this long ago are left as pending: their records may still be on their way (AUDIT_SETTLE). */
+  settleMs: number;
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
@@ -28,9 +28,6 @@ export interface AuditReport extends AuditCounts {
   mismatched: SlotVerdict[];
   users: { fetched: number; rows: number; deadLettered: number; rejected: number; missing: number };
 }
-
-/** How long after a slot closed its records are expected in Cassandra. */
-export const DEFAULT_SETTLE_MS = 60_000;
 
 const SLOT_TIME = /-(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z)$/;
 
@@ -50,7 +47,7 @@ export async function auditSlots(deps: AuditDeps, range: AuditRange): Promise<Au
   });
   const wanted = runs.flatMap((r) => [...(r.result?.ids ?? []), ...(r.result?.rejects ?? []).flatMap((reject) => (reject.uuid !== undefined && UUID.test(reject.uuid) ? [reject.uuid] : []))]);
   const [present, { deadLettered, quarantined }] = await Promise.all([presentIds(deps.cassandra, config.cassandra, wanted), deadLetterKeys(deps.kafka, config)]);
-  const settledBefore = new Date(Date.now() - (range.settleMs ?? DEFAULT_SETTLE_MS));
+  const settledBefore = new Date(Date.now() - range.settleMs);
   const report: AuditReport = {
     from: range.from.toISOString(),
     to: range.to.toISOString(),

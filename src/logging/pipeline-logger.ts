@@ -1,6 +1,5 @@
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
-
-export type LogFormat = 'text' | 'json';
+import { formatLine, type LogFormat } from './log-lines';
 
 const ORDER: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 
@@ -18,6 +17,9 @@ interface FailureSeries {
 export interface PipelineLoggerOptions {
   level: LogLevel;
   format: LogFormat;
+  /** Named in JSON lines: which process printed them. */
+  process?: string;
+  /** Where lines go; stderr by default, written directly so the console's own formatting (LOG_FORMAT) does not wrap them twice. */
   write?: (line: string) => void;
   now?: () => Date;
   /** While one activity keeps failing for one reason, at most one line per this many ms. */
@@ -63,7 +65,7 @@ export class PipelineLogger implements Logger {
 
   constructor(private readonly options: PipelineLoggerOptions) {
     this.threshold = ORDER[options.level];
-    this.write = options.write ?? ((line) => console.error(line));
+    this.write = options.write ?? ((line) => void process.stderr.write(`${line}\n`));
     this.now = options.now ?? (() => new Date());
     this.repeatEveryMs = options.repeatEveryMs ?? 30_000;
   }
@@ -141,15 +143,7 @@ export class PipelineLogger implements Logger {
 
   private emit(level: LogLevel, text: string, meta: LogMetadata | undefined): void {
     const at = this.now();
-    if (this.options.format === 'json') {
-      const fields: Record<string, unknown> = { time: at.toISOString(), level, message: text };
-      for (const [key, value] of Object.entries(meta ?? {})) {
-        if (key === 'error' && value instanceof Error) fields['error'] = { name: value.name, message: firstLine(value.message) };
-        else if (typeof value !== 'function' && typeof value !== 'symbol') fields[key] = value;
-      }
-      this.write(JSON.stringify(fields));
-    } else {
-      this.write(`${time(at)} ${level.padEnd(5)} ${text}`);
-    }
+    const message = this.options.format === 'json' ? text : `${time(at)} ${level.padEnd(5)} ${text}`;
+    this.write(formatLine(this.options.format, { level, message, at, ...(this.options.process ? { process: this.options.process } : {}), ...(meta ? { fields: meta } : {}) }));
   }
 }

@@ -6,15 +6,21 @@ import { startMetricsServer } from './metrics-server';
 import type { PipelineCounters } from './pipeline-counters';
 
 /**
- * Installs the Temporal worker runtime once per process (its messages through PipelineLogger at LOG_LEVEL), exporting the
- * SDK's metrics on loopback at METRICS_PORT + 1, and serves METRICS_PORT with ours (the garbage
- * collector's pauses included) and the SDK's.
+ * Installs the Temporal worker runtime once per process, its messages through PipelineLogger at LOG_LEVEL
+ * and LOG_FORMAT. With `metrics` (the workers), it exports the SDK's metrics on loopback at METRICS_PORT + 1,
+ * and METRICS_PORT serves ours (the garbage collector's pauses included) and the SDK's; a one-shot job
+ * (the prepare job) gets the logger alone.
  */
-export async function installRuntimeWithMetrics(config: PipelineConfig, counters: PipelineCounters): Promise<{ metricsUrl?: string; close(): Promise<void> }> {
-  const { port, host } = config.metrics;
+export async function installRuntime(
+  config: PipelineConfig,
+  counters: PipelineCounters,
+  options: { processName: string; metrics: boolean },
+): Promise<{ metricsUrl?: string; close(): Promise<void> }> {
+  const { host } = config.metrics;
+  const port = options.metrics ? config.metrics.port : 0;
   const sdkAddress = port > 0 ? `127.0.0.1:${port + 1}` : undefined;
   Runtime.install({
-    logger: new PipelineLogger({ level: config.log.level, format: config.log.format }),
+    logger: new PipelineLogger({ level: config.log.level, format: config.log.format, process: options.processName }),
     // The process stops its workers itself, in order (the consumer drains its batches while the workers
     // that write them still run); the SDK's own handlers would shut every worker down at once on Ctrl-C.
     shutdownSignals: [],

@@ -1,14 +1,14 @@
 import type { Client } from '@temporalio/client';
 import { slotsBetween } from '../schedule/slot-times';
 import { gateNote, gatePauseTime, SourceHealthTracker } from './source-health';
+import type { PipelineConfig } from '../config/pipeline-config';
 
 export interface SourceHealthGateOptions {
   temporal: Client;
-  scheduleId: string;
-  intervalMs: number;
-  /** Consecutive failing slots that close the gate (SOURCE_HEALTH_GATE_SLOTS). */
-  failedSlots: number;
-  probeIntervalMs: number;
+  /** The process's `config.schedule`, whole: the schedule the gate pauses. */
+  schedule: Pick<PipelineConfig['schedule'], 'id' | 'intervalMs'>;
+  /** The process's `config.sourceHealth`, whole: failedSlots consecutive failing slots close the gate; probed every probeIntervalMs. */
+  settings: Pick<PipelineConfig['sourceHealth'], 'failedSlots' | 'probeIntervalMs'>;
   /** One cheap request to the source; rejects while it is down. */
   probe: () => Promise<void>;
   log: (line: string) => void;
@@ -27,7 +27,7 @@ export class SourceHealthGate {
   private busy = false;
 
   constructor(private readonly options: SourceHealthGateOptions) {
-    this.tracker = new SourceHealthTracker(options.failedSlots);
+    this.tracker = new SourceHealthTracker(options.settings.failedSlots);
   }
 
   fetched(): void {
@@ -41,12 +41,12 @@ export class SourceHealthGate {
 
   /** At start: a pause the gate left in an earlier process is probed and lifted by this one. */
   async adoptPause(): Promise<void> {
-    const { state } = await this.options.temporal.schedule.getHandle(this.options.scheduleId).describe();
+    const { state } = await this.options.temporal.schedule.getHandle(this.options.schedule.id).describe();
     if (!state.paused || !gatePauseTime(state.note)) return;
     this.tracker.markDown();
     this.options.onChange?.(true);
-    this.options.log(`source health gate: schedule ${this.options.scheduleId} was paused by the gate (${state.note}); probing the source`);
-    this.probing ??= setInterval(() => void this.probeOnce(), this.options.probeIntervalMs);
+    this.options.log(`source health gate: schedule ${this.options.schedule.id} was paused by the gate (${state.note}); probing the source`);
+    this.probing ??= setInterval(() => void this.probeOnce(), this.options.settings.probeIntervalMs);
   }
 
   stop(): void {
@@ -55,7 +55,9 @@ export class SourceHealthGate {
   }
 
   private async close(cause: string): Promise<void> {
-    const { temporal, scheduleId, failedSlots } = this.options;
+    const { temporal } = this.options;
+    const { id: scheduleId } = this.options.schedule;
+    const { failedSlots } = this.options.settings;
     const handle = temporal.schedule.getHandle(scheduleId);
     const { state } = await handle.describe();
     if (state.paused) {
@@ -65,7 +67,7 @@ export class SourceHealthGate {
       this.options.log(`source health gate: the source failed ${failedSlots} slots in a row (${cause}); schedule ${scheduleId} paused until it answers again`);
       this.options.onChange?.(true);
     }
-    this.probing ??= setInterval(() => void this.probeOnce(), this.options.probeIntervalMs);
+    this.probing ??= setInterval(() => void this.probeOnce(), this.options.settings.probeIntervalMs);
   }
 
   private async probeOnce(): Promise<void> {
@@ -87,7 +89,8 @@ export class SourceHealthGate {
   }
 
   private async reopen(): Promise<void> {
-    const { temporal, scheduleId, intervalMs } = this.options;
+    const { temporal } = this.options;
+    const { id: scheduleId, intervalMs } = this.options.schedule;
     const handle = temporal.schedule.getHandle(scheduleId);
     const { state } = await handle.describe();
     const pausedAt = state.paused ? gatePauseTime(state.note) : undefined;

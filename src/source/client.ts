@@ -12,9 +12,10 @@ import { ApiErrorSchema, ApiPageSchema } from './schema';
 
 export const MAX_RESULTS_PER_REQUEST = 5000;
 
+/** The `source` section of the settings, with the address resolved (SOURCE_URL, or the local server's). */
 export interface SourceClientOptions {
   /** e.g. `https://randomuser.me/api/` or the local server's url. */
-  baseUrl: string;
+  url: string;
   /** Covers the whole exchange: connecting, headers and the complete body. */
   timeoutMs: number;
   maxResponseBytes: number;
@@ -39,7 +40,7 @@ export interface SourceClient {
 }
 
 export function createSourceClient(options: SourceClientOptions): SourceClient {
-  const baseUrl = new URL(options.baseUrl);
+  const baseUrl = new URL(options.url);
   const fetchImpl = options.fetchImpl ?? fetch;
 
   async function fetchPage(query: UsersQuery): Promise<SourcePage> {

@@ -9,8 +9,9 @@ runProcess({
   metrics: true,
   start: async (context) => {
     const { config, counters, clients } = context;
-    if (!config.source.url) throw new Error('SOURCE_URL is not set: a standalone ingest worker needs the source API address (e.g. https://randomuser.me/api/)');
-    const source = createSourceClient({ baseUrl: config.source.url, timeoutMs: config.source.timeoutMs, maxResponseBytes: config.source.maxResponseBytes });
+    const { url } = config.source;
+    if (!url) throw new Error('SOURCE_URL is not set: a standalone ingest worker needs the source API address (e.g. https://randomuser.me/api/)');
+    const source = createSourceClient({ ...config.source, url });
     const worker = await startIngestWorker({ config, counters, temporal: clients.temporal, kafka: clients.kafka, source, whenKafkaUp: clients.whenKafkaUp });
     return asWorkerProcess('ingest worker', worker, context);
   },

@@ -33,10 +33,8 @@ export async function startIngestWorker(deps: IngestWorkerDeps): Promise<Running
   const gate = config.sourceHealth.enabled
     ? new SourceHealthGate({
         temporal: deps.temporal.client,
-        scheduleId: config.schedule.id,
-        intervalMs: config.schedule.intervalMs,
-        failedSlots: config.sourceHealth.failedSlots,
-        probeIntervalMs: config.sourceHealth.probeIntervalMs,
+        schedule: config.schedule,
+        settings: config.sourceHealth,
         probe: async () => void (await deps.source.fetchPage({ results: 1, seed: 'source-health-probe', page: 1 })),
         log: deps.log ?? ((line) => console.log(line)),
         onChange: (closed) => (counters.sourceGateClosed = closed),

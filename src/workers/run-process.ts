@@ -2,7 +2,8 @@ import { loadDotEnv } from '../config/dot-env';
 import { ConfigError } from '../config/parse-env';
 import { loadPipelineConfig, type PipelineConfig } from '../config/pipeline-config';
 import { exitWhenDrained } from '../logging/exit-when-drained';
-import { installRuntimeWithMetrics } from '../metrics/install-runtime';
+import { installRuntime } from '../metrics/install-runtime';
+import { applyLogFormat, requestedLogFormat } from '../logging/log-lines';
 import { PipelineCounters } from '../metrics/pipeline-counters';
 import { openPipelineClients, type PipelineClients } from '../pipeline/clients';
 import { describeStartupError } from '../pipeline/startup-error';
@@ -34,7 +35,7 @@ export interface ProcessSpec {
   needs: { cassandra: boolean };
   /** Its configuration; from the environment (and `.env`) by default. */
   config?: () => PipelineConfig;
-  /** Serve METRICS_PORT and install the Temporal runtime (worker processes); off for a one-shot job. */
+  /** Serve METRICS_PORT and the Temporal SDK's metrics (worker processes); off for a one-shot job. */
   metrics: boolean;
   /** Runs before the clients connect (e.g. the local stack); returns what to close when the process ends. */
   beforeClients?: (context: { config: PipelineConfig; log: (line: string) => void }) => Promise<(() => Promise<void>) | void>;
@@ -60,6 +61,7 @@ export function runProcess(spec: ProcessSpec): void {
 
   const main = async () => {
     loadDotEnv();
+    applyLogFormat(requestedLogFormat(process.env), spec.name);
     const settings = (config = spec.config ? spec.config() : loadPipelineConfig());
     const stopping = handleStopSignals({
       graceMs: settings.shutdown.graceMs,
@@ -71,13 +73,13 @@ export function runProcess(spec: ProcessSpec): void {
       },
     });
     const counters = new PipelineCounters();
-    const metrics = spec.metrics ? await installRuntimeWithMetrics(settings, counters) : undefined;
-    if (metrics) closers.push(metrics.close);
+    const metrics = await installRuntime(settings, counters, { processName: spec.name, metrics: spec.metrics });
+    closers.push(metrics.close);
     const closeEarly = await spec.beforeClients?.({ config: settings, log });
     if (closeEarly) closers.push(closeEarly);
     const clients = await openPipelineClients(settings, spec.needs, { log, signal: stopping });
     closers.push(() => clients.close());
-    running = await spec.start({ config: settings, counters, clients, log, stopping, ...(metrics?.metricsUrl ? { metricsUrl: metrics.metricsUrl } : {}) });
+    running = await spec.start({ config: settings, counters, clients, log, stopping, ...(metrics.metricsUrl ? { metricsUrl: metrics.metricsUrl } : {}) });
     await running.done;
     if (spec.oneShot) {
       await closeAll();

@@ -39,10 +39,7 @@ export async function startSinkWorker(deps: SinkWorkerDeps): Promise<RunningWork
   const handoff = new BatchHandoff();
   const activities = withHeartbeats(createSinkActivities({
     cassandra: deps.cassandra,
-    keyspace: config.cassandra.keyspace,
-    table: config.cassandra.table,
-    concurrency: config.cassandra.writeConcurrency,
-    writeBatch: config.cassandra.writeBatch,
+    settings: config.cassandra,
     handoff,
     readRange: (ref) => readPartitionRange(deps.kafka, ref),
     onReread: () => (counters.batchesReread += 1),

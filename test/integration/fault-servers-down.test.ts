@@ -11,7 +11,7 @@ import { settle } from '../support/faults';
 import { outageStackAddresses, outageStackSettings, removeOutageStack } from '../support/outage-stack';
 import { ownPipelineNames, uniqueName } from '../support/stack-addresses';
 import { runPipeline } from '../support/run-command';
-import { WorkerProcess } from '../support/worker-process';
+import { READY, WorkerProcess } from '../support/worker-process';
 
 const GRACE_S = 10;
 /** How long each server stays down under load: shorter than a deployment's outages, to keep the suite's time. */
@@ -84,8 +84,7 @@ describe('fault: servers down at start and during a stop', () => {
       const result = await cassandra!.execute(`SELECT count(*) FROM ${name}.random_names`);
       return Number(result.first().get(0)) > 0 && Date.now();
     }, 30_000, 500);
-    const ready = { sink: 'sink worker running', ingest: 'ingest worker running', 'npm start': 'Ctrl-C to stop' } as const;
-    const running = () => processes.filter((p) => p.lines.some((line) => line.includes(ready[p.kind]))).map((p) => p.kind);
+    const running = () => processes.filter((p) => p.lines.some((line) => line.includes(READY[p.kind]))).map((p) => p.kind);
     const allRunningAt = await waitFor('every process running', async () => running().length === processes.length && Date.now(), Math.max(1000, serversUp + 30_000 - Date.now()), 250)
       .catch(() => undefined);
     expect({ running: running(), lines: allRunningAt ? [] : processes.map((p) => p.lines.slice(-4)) }).toEqual({ running: processes.map((p) => p.kind), lines: [] });

@@ -32,7 +32,7 @@ describe('sink worker process (npm run worker:sink)', () => {
       expect(output).toContain(`metrics at http://127.0.0.1:${port}/metrics`);
 
       const now = new Date();
-      const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
+      const source = createSourceClient({ url: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
       const records = (await fetchApiUsers(source, { results: 25, seed: 'metrics', page: 1 })).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
       const producer = pipeline.kafka.producer();
       await producer.connect();

@@ -56,7 +56,7 @@ describe('pipeline command against the real stack', () => {
     const from = new Date(Math.floor(Date.now() / 1000) * 1000 - 600_000);
     const to = new Date(from.getTime() + 4000); // a backfill includes both ends
     const slots = [0, 1, 2, 3, 4].map((i) => new Date(from.getTime() + i * 1000).toISOString());
-    const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
+    const source = createSourceClient({ url: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
     const expected = new Set<string>();
     for (const slot of slots) {
       for (const user of await fetchApiUsers(source, { results: 2, seed: `${id}@${slot}`, page: 1 })) expected.add(toUserRecord(user, { slotTime: new Date(slot), fetchedAt: new Date() }).id);
@@ -103,7 +103,7 @@ describe('pipeline command against the real stack', () => {
     await pipeline.waitForDrain();
     await pipeline.stopSinks();
     const now = new Date();
-    const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
+    const source = createSourceClient({ url: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
     const records = (await fetchApiUsers(source, { results: 17, seed: 'lag', page: 1 })).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
     const producer = pipeline.kafka.producer();
     await producer.connect();
@@ -130,7 +130,7 @@ describe('pipeline command against the real stack', () => {
 
   it('dlq list shows poison with reasons; replay turns the valid ones into rows and keeps the others listed', async () => {
     const now = new Date();
-    const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
+    const source = createSourceClient({ url: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
     const [valid] = (await fetchApiUsers(source, { results: 1, seed: 'dlq-replay', page: 1 })).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
     const producer = pipeline.kafka.producer();
     await producer.connect();

@@ -20,7 +20,7 @@ describe('pipeline: bad messages on the topic', () => {
   });
 
   it('sends each to the dead-letter topic with its reason, and the valid messages after them still reach Cassandra', async () => {
-    const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
+    const source = createSourceClient({ url: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
     const users = await fetchApiUsers(source, { results: 4, seed: 'dead-letters', page: 1 });
     const now = new Date();
     const valid = users.map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
@@ -68,7 +68,7 @@ describe('pipeline: bad messages on the topic', () => {
     const key = 'poison-burst';
     const poison = Array.from({ length: burst }, (_, i) => `not a record #${i} ${'x'.repeat(1000)}`);
     const now = new Date();
-    const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
+    const source = createSourceClient({ url: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
     const valid = (await fetchApiUsers(source, { results: 3, seed: 'dead-letters-burst', page: 1 })).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
     const before = pipeline.counters.deadLettered;
     const producer = pipeline.kafka.producer();
@@ -97,7 +97,7 @@ describe('pipeline: bad messages on the topic', () => {
     const key = 'poison-too-large-for-the-dlq';
     const value = `not a record ${'y'.repeat(300_000)}`;
     const now = new Date();
-    const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
+    const source = createSourceClient({ url: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
     const valid = (await fetchApiUsers(source, { results: 2, seed: 'dead-letters-cut', page: 1 })).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
     const producer = pipeline.kafka.producer();
     await producer.connect();

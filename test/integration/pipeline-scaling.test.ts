@@ -35,7 +35,7 @@ describe('pipeline: several sink workers', () => {
     for (const partitions of assignment) expect(partitions.length).toBeGreaterThan(0);
     expect(assignment.flat().sort()).toEqual([0, 1, 2, 3, 4, 5]);
 
-    const source = createSourceClient({ baseUrl: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 5_000_000 });
+    const source = createSourceClient({ url: pipeline.config.source.url!, timeoutMs: 5000, maxResponseBytes: 5_000_000 });
     const now = new Date();
     const records = (await fetchApiUsers(source, { results: 120, seed: 'scaling', page: 1 })).map((u) => toUserRecord(u, { slotTime: now, fetchedAt: now }));
     const producer = pipeline.kafka.producer();

@@ -50,8 +50,7 @@ describe('sink writes as unlogged batches grouped by replica set', () => {
     // the rows' wire size (about 60 % of what Cassandra counts) would let ~190-row batches through.
     const handoff = new BatchHandoff();
     const activities = createSinkActivities({
-      cassandra: client, keyspace: config.cassandra.keyspace, table: config.cassandra.table,
-      concurrency: 4, writeBatch: { rows: 1000, bytes: 51_000 }, handoff, readRange: async () => [],
+      cassandra: client, settings: { ...config.cassandra, writeConcurrency: 4, writeBatch: { rows: 1000, bytes: 51_000 } }, handoff, readRange: async () => [],
     });
     const rows = cutBatch(messages(1), 0, 0, now).rows;
     const batches = replicaBatches(rows, replicaSetOf(client, config.cassandra.keyspace), 1000, 51_000);
@@ -63,8 +62,7 @@ describe('sink writes as unlogged batches grouped by replica set', () => {
   it('writes every row, and the newest version of a key wins however its versions are batched', async () => {
     const handoff = new BatchHandoff();
     const activities = createSinkActivities({
-      cassandra: client, keyspace: config.cassandra.keyspace, table: config.cassandra.table,
-      concurrency: 8, writeBatch: config.cassandra.writeBatch, handoff, readRange: async () => [],
+      cassandra: client, settings: { ...config.cassandra, writeConcurrency: 8, writeBatch: config.cassandra.writeBatch }, handoff, readRange: async () => [],
     });
     // Three versions of each key cut as three batches, written newest first: arrival order is the
     // reverse of version order, so only the write time can put the newest on top.
@@ -93,8 +91,7 @@ describe('sink writes as unlogged batches grouped by replica set', () => {
     const lines: string[] = [];
     const handoff = new BatchHandoff();
     const activities = createSinkActivities({
-      cassandra: client, keyspace: config.cassandra.keyspace, table: config.cassandra.table,
-      concurrency: 8, writeBatch: { rows: 1000, bytes: 1_000_000 }, handoff, readRange: async () => [], log: (line) => lines.push(line),
+      cassandra: client, settings: { ...config.cassandra, writeConcurrency: 8, writeBatch: { rows: 1000, bytes: 1_000_000 } }, handoff, readRange: async () => [], log: (line) => lines.push(line),
     });
     const sent = jest.spyOn(client, 'batch');
     const outcomes = async (from: number) => {

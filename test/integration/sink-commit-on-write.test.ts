@@ -40,7 +40,7 @@ describe('sink: a batch written by its own process is committed without waiting 
     running.push({ stop: () => temporal.connection.close() });
     const handoff = new BatchHandoff();
     const holderTaskQueue = uniqueName('holder');
-    const sink = createSinkActivities({ cassandra: pipeline.cassandra, keyspace: config.cassandra.keyspace, table: config.cassandra.table, concurrency: 8, handoff, readRange: async () => [] });
+    const sink = createSinkActivities({ cassandra: pipeline.cassandra, settings: { ...config.cassandra, writeConcurrency: 8 }, handoff, readRange: async () => [] });
     const gate = new Promise<void>((resolve) => (openGate = resolve));
     const batches: string[] = [];
     const holder = await Worker.create({

@@ -26,8 +26,7 @@ async function withSink(env: Record<string, string>, body: (ctx: { config: Pipel
     const handoff = new BatchHandoff();
     const read: KafkaMessage[] = [];
     const activities = createSinkActivities({
-      cassandra: client, keyspace: config.cassandra.keyspace, table: config.cassandra.table, ttlSeconds: config.cassandra.ttlSeconds,
-      concurrency: 8, handoff, readRange: async () => read,
+      cassandra: client, settings: { ...config.cassandra, writeConcurrency: 8 }, handoff, readRange: async () => read,
     });
     await body({ config, client, activities, handoff, read });
   } finally {

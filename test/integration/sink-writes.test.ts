@@ -40,7 +40,7 @@ describe('writeRows against Cassandra', () => {
     const handoff = new BatchHandoff();
     const ref = { batchId: 'batch-t-p0-0-199', topic: 't', partition: 0, firstOffset: '0', lastOffset: '199' };
     handoff.put(ref.batchId, rows);
-    const { writeRows } = createSinkActivities({ cassandra: client, keyspace: config.cassandra.keyspace, table: config.cassandra.table, concurrency: 4, handoff, readRange: async () => [] });
+    const { writeRows } = createSinkActivities({ cassandra: client, settings: { ...config.cassandra, writeConcurrency: 4, writeBatch: { rows: 1, bytes: 0 } }, handoff, readRange: async () => [] });
     expect(await writeRows(ref)).toBe(200);
     expect(await writeRows(ref)).toBe(200); // the same batch again: an upsert, not 200 more rows
     expect(prepared).toBe(true);
@@ -66,7 +66,7 @@ describe('writeRows against Cassandra', () => {
     await producer.disconnect();
     try {
       const activities = createSinkActivities({
-        cassandra: client, keyspace: config.cassandra.keyspace, table: config.cassandra.table, concurrency: 8,
+        cassandra: client, settings: { ...config.cassandra, writeConcurrency: 8, writeBatch: { rows: 1, bytes: 0 } },
         handoff: new BatchHandoff(), readRange: (ref) => readPartitionRange(kafka, ref),
       });
       // Offsets 10..30: twenty valid records and the poison message, which the original consumer dead-lettered.

@@ -105,7 +105,7 @@ export class IsolatedPipeline {
 
   /** The ingest worker alone, on the harness's clients. */
   async startIngest(): Promise<void> {
-    const source = createSourceClient({ baseUrl: this.config.source.url!, timeoutMs: this.config.source.timeoutMs, maxResponseBytes: this.config.source.maxResponseBytes });
+    const source = createSourceClient({ ...this.config.source, url: this.config.source.url! });
     this.ingest = await startIngestWorker({ config: this.config, temporal: this.temporalClients!, kafka: this.kafka, source, counters: this.counters });
   }
 

@@ -4,9 +4,9 @@ import { compiledEntry } from './compiled';
 import { waitFor } from './isolated-pipeline';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const ENTRY = { ingest: 'workers/ingest-worker', sink: 'workers/sink-worker', 'npm start': 'main' } as const;
-/** The line each prints once it runs. */
-const READY: Record<keyof typeof ENTRY, string> = { ingest: 'ingest worker running', sink: 'sink worker running', 'npm start': 'Ctrl-C to stop' };
+const ENTRY = { ingest: 'workers/ingest-worker', sink: 'workers/sink-worker', 'npm start': 'main', prepare: 'workers/prepare-job' } as const;
+/** The line each prints once it runs (the prepare job: once it is done). */
+export const READY: Record<keyof typeof ENTRY, string> = { ingest: 'ingest worker running', sink: 'sink worker running', 'npm start': 'Ctrl-C to stop', prepare: 'pipeline prepared' };
 
 /**
  * A worker of the pipeline as its own OS process (`npm run worker:ingest` / `worker:sink`), so a
@@ -44,7 +44,8 @@ export class WorkerProcess {
     const [file, ...args] = options.netns ? ['ip', 'netns', 'exec', options.netns, ...command] : command;
     const child = spawn(file!, args, {
       cwd: ROOT,
-      env: { ...process.env, ...env, METRICS_PORT: '0', KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+      // No metrics endpoint unless the test asks for one.
+      env: { ...process.env, METRICS_PORT: '0', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new WorkerProcess(kind, child);

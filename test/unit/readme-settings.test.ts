@@ -23,7 +23,7 @@ function configurationRows(): { variables: string[]; defaults: string[] | undefi
     .map((line) => {
       const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim());
       const variables = [...cells[0]!.matchAll(/`([A-Z<][A-Z0-9_<>]*)`/g)].flatMap((m) => (m[1]!.startsWith('<S>') ? SERVERS.map((s) => m[1]!.replace('<S>', s)) : [m[1]!]));
-      return { variables, defaults: cells.length === 3 ? cells[1]!.split(' / ').map((d) => d.trim()) : undefined };
+      return { variables, defaults: cells.length >= 3 ? cells[1]!.split(' / ').map((d) => d.trim()) : undefined };
     });
 }
 

@@ -170,7 +170,7 @@ describe('createSourceClient → fetchPage failures', () => {
   ])('$case → $errorClass.name (retryable: $retryable)', async ({ handler, errorClass, retryable, message }) => {
     const server = await serve(handler);
     try {
-      const client = createSourceClient({ baseUrl: server.url, timeoutMs: TIMEOUT_MS, maxResponseBytes: CAP_BYTES });
+      const client = createSourceClient({ url: server.url, timeoutMs: TIMEOUT_MS, maxResponseBytes: CAP_BYTES });
       const error = await client.fetchPage({ results: 1, seed: 'x' }).then(
         () => undefined,
         (e: unknown) => e,
@@ -188,7 +188,7 @@ describe('createSourceClient → fetchPage failures', () => {
   it('carries Retry-After as retryAfterMs and the status on the error', async () => {
     const server = await serve(json(429, { error: 'slow down' }, { 'retry-after': '3' }));
     try {
-      const client = createSourceClient({ baseUrl: server.url, timeoutMs: TIMEOUT_MS, maxResponseBytes: CAP_BYTES });
+      const client = createSourceClient({ url: server.url, timeoutMs: TIMEOUT_MS, maxResponseBytes: CAP_BYTES });
       const error = await client.fetchPage({ results: 1, seed: 'x' }).catch((e: unknown) => e);
       expect(error).toMatchObject({ status: 429, retryAfterMs: 3000, retryable: true });
     } finally {
@@ -201,7 +201,7 @@ describe('createSourceClient → query validation', () => {
   it.each([0, -1, 5001, 1.5, Number.NaN])('rejects results=%p before sending any request', async (results) => {
     const server = await serve(json(200, { results: [validUser], info }));
     try {
-      const client = createSourceClient({ baseUrl: server.url, timeoutMs: TIMEOUT_MS, maxResponseBytes: CAP_BYTES });
+      const client = createSourceClient({ url: server.url, timeoutMs: TIMEOUT_MS, maxResponseBytes: CAP_BYTES });
       await expect(client.fetchPage({ results, seed: 'x' })).rejects.toThrow(/expected an integer 1\.\.5000/);
       expect(server.requests).toHaveLength(0);
     } finally {
@@ -212,7 +212,7 @@ describe('createSourceClient → query validation', () => {
   it('sends results, seed, page and comma-joined nat', async () => {
     const server = await serve(json(200, { results: [validUser], info }));
     try {
-      const client = createSourceClient({ baseUrl: server.url, timeoutMs: 2000, maxResponseBytes: 1_000_000 });
+      const client = createSourceClient({ url: server.url, timeoutMs: 2000, maxResponseBytes: 1_000_000 });
       await client.fetchPage({ results: 1, seed: 'a b&c', page: 3, nat: ['GB', 'NL'] });
       const sent = new URL(server.requests[0]!, 'http://x');
       expect(sent.pathname).toBe('/api/');
@@ -227,7 +227,7 @@ describe('createSourceClient against the local randomuser-compatible server', ()
   it('returns the requested number of validated users, with the nat filter applied', async () => {
     const server = await startSourceServer({ host: '127.0.0.1', port: 0 });
     try {
-      const client = createSourceClient({ baseUrl: server.url, timeoutMs: 5000, maxResponseBytes: 5_000_000 });
+      const client = createSourceClient({ url: server.url, timeoutMs: 5000, maxResponseBytes: 5_000_000 });
       const { users } = (await client.fetchPage({ results: 25, seed: 'client-happy', page: 2, nat: ['ca', 'nl'] })) as { users: { nat: string }[] };
       expect(users).toHaveLength(25);
       expect(new Set(users.map((u) => u.nat))).toEqual(new Set(['CA', 'NL']));
@@ -240,7 +240,7 @@ describe('createSourceClient against the local randomuser-compatible server', ()
   it('turns a 400 from the server into a non-retryable SourceHttpError carrying its message', async () => {
     const server = await startSourceServer({ port: 0 });
     try {
-      const client = createSourceClient({ baseUrl: server.url, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
+      const client = createSourceClient({ url: server.url, timeoutMs: 5000, maxResponseBytes: 1_000_000 });
       const error = await client.fetchPage({ results: 1, seed: 'x', nat: ['ZZ'] }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SourceHttpError);
       expect(error).toMatchObject({ status: 400, retryable: false });
@@ -253,7 +253,7 @@ describe('createSourceClient against the local randomuser-compatible server', ()
   it('reports a refused connection as a retryable SourceNetworkError', async () => {
     const server = await startSourceServer({ port: 0 });
     await server.close();
-    const client = createSourceClient({ baseUrl: server.url, timeoutMs: 2000, maxResponseBytes: 1_000_000 });
+    const client = createSourceClient({ url: server.url, timeoutMs: 2000, maxResponseBytes: 1_000_000 });
     const error = await client.fetchPage({ results: 1, seed: 'x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceNetworkError);
     expect((error as Error).message).toContain('ECONNREFUSED');
@@ -280,7 +280,7 @@ describe('createSourceClient → a page with a bad user', () => {
     const bad = { ...structuredClone(validUser), login: { uuid: 'not-a-uuid' } };
     const server = await serve(json(200, { results: [validUser, bad], info: { ...info, results: 2 } }));
     try {
-      const client = createSourceClient({ baseUrl: server.url, timeoutMs: 2000, maxResponseBytes: 1_000_000 });
+      const client = createSourceClient({ url: server.url, timeoutMs: 2000, maxResponseBytes: 1_000_000 });
       const page = await client.fetchPage({ results: 2, seed: 'x' });
       expect(page.users).toEqual([validUser, bad]);
       expect(page.url).toBe(`${server.url}?results=2&seed=x`);
@@ -292,7 +292,7 @@ describe('createSourceClient → a page with a bad user', () => {
   it('refuses an envelope without a results array, retryably', async () => {
     const server = await serve(json(200, { results: 'none', info }));
     try {
-      const client = createSourceClient({ baseUrl: server.url, timeoutMs: 2000, maxResponseBytes: 1_000_000 });
+      const client = createSourceClient({ url: server.url, timeoutMs: 2000, maxResponseBytes: 1_000_000 });
       const error = await client.fetchPage({ results: 1, seed: 'x' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SourceInvalidResponseError);
       expect(error).toMatchObject({ retryable: true });

@@ -8,18 +8,25 @@ import { upsertStatement } from '../../cassandra/upsert-statement';
 import { forEachLimited } from '../../concurrency/for-each-limited';
 import { RequestLimit } from '../../concurrency/request-limit';
 import { cutBatchInSlices } from '../../sink/cut-batch';
+import type { PipelineConfig } from '../../config/pipeline-config';
 import { BATCH_NOT_ON_KAFKA, ROWS_NOT_HELD, type BatchRef, type SinkActivities } from '../../contracts/sink';
 import type { BatchHandoff } from '../../sink/batch-handoff';
 
+/**
+ * What the writes read of the Cassandra settings. The process passes its whole `config.cassandra`, so a
+ * setting added there reaches the writes without being copied field by field on the way.
+ * - writeConcurrency: requests in flight from this process, over every batch being written;
+ * - writeBatch: unlogged batches by replica set when `rows` > 1;
+ * - ttlSeconds: USING TTL of every written row; absent, the table's default.
+ */
+export type SinkWriteSettings = Pick<PipelineConfig['cassandra'], 'keyspace' | 'table' | 'writeConcurrency' | 'ttlSeconds'> & {
+  writeBatch?: PipelineConfig['cassandra']['writeBatch'];
+};
+
 export interface SinkActivityDeps {
   cassandra: Client;
-  keyspace: string;
-  table: string;
-  ttlSeconds?: number;
-  /** Requests in flight to Cassandra from this process, over every batch being written (CASSANDRA_WRITE_CONCURRENCY). */
-  concurrency: number;
-  /** Unlogged batches by replica set when `rows` > 1 (CASSANDRA_WRITE_BATCH_ROWS / _BYTES). */
-  writeBatch?: { rows: number; bytes: number };
+  /** The process's `config.cassandra`, whole. */
+  settings: SinkWriteSettings;
   handoff: BatchHandoff;
   /** Reads a batch's offset range again from Kafka (see kafka/read-range.ts). */
   readRange: (ref: BatchRef) => Promise<KafkaMessage[]>;
@@ -31,15 +38,16 @@ export interface SinkActivityDeps {
 }
 
 export function createSinkActivities(deps: SinkActivityDeps): SinkActivities {
-  const statement = upsertStatement(deps.keyspace, deps.table, deps.ttlSeconds);
+  const { keyspace, table, writeConcurrency: concurrency, ttlSeconds } = deps.settings;
+  const statement = upsertStatement(keyspace, table, ttlSeconds);
   /**
    * Upserts rows by id, each at its own write time, prepared, at the configured consistency level,
    * at most `concurrency` requests in flight from the process: as unlogged batches of rows that share a
    * replica set when `writeBatch.rows` > 1, else row by row (token-aware either way). Rerunning rewrites
    * the same cells with the same times.
    */
-  const batched = deps.writeBatch && deps.writeBatch.rows > 1 ? deps.writeBatch : undefined;
-  const limit = new RequestLimit(deps.concurrency);
+  const batched = deps.settings.writeBatch && deps.settings.writeBatch.rows > 1 ? deps.settings.writeBatch : undefined;
+  const limit = new RequestLimit(concurrency);
   const log = deps.log ?? ((line: string) => console.log(line));
   // The byte cap of the batches cut from now on: the configured one halved until it is at most half of
   // every batch Cassandra refused as too large. One refusal, not every batch, pays for a cap set above the
@@ -55,9 +63,9 @@ export function createSinkActivities(deps: SinkActivityDeps): SinkActivities {
   const upsert = async (rows: BoundRow[]): Promise<number> => {
     const started = Date.now();
     if (batched) {
-      await writeInReplicaBatches(deps.cassandra, rows, { keyspace: deps.keyspace, statement, maxRows: batched.rows, maxBytes: batchBytes, concurrency: deps.concurrency, executionProfile: WRITE_PROFILE, limit, onTooLarge });
+      await writeInReplicaBatches(deps.cassandra, rows, { keyspace, statement, maxRows: batched.rows, maxBytes: batchBytes, concurrency, executionProfile: WRITE_PROFILE, limit, onTooLarge });
     } else {
-      await forEachLimited(rows, deps.concurrency, (row) =>
+      await forEachLimited(rows, concurrency, (row) =>
         limit.run(() => deps.cassandra.execute(statement, boundValues(row), { prepare: true, executionProfile: WRITE_PROFILE })),
       );
     }

@@ -1,16 +1,17 @@
-import { auditSlots, DEFAULT_SETTLE_MS, type AuditReport } from '../../audit/audit-slots';
+import { auditSlots, type AuditReport } from '../../audit/audit-slots';
 import { describeVerdict } from '../../audit/reconcile-slot';
 import type { CommandContext } from '../context';
 import { formatTime } from '../output';
 import { parseCommandArgs, parseDurationOption, parseTimeOption, UsageError } from '../usage';
 
-export const AUDIT_HELP = `usage: pipeline audit --from TIME --to TIME [--settle 1m] [--json]
+export const AUDIT_HELP = `usage: pipeline audit --from TIME --to TIME [--settle DURATION] [--json]
 
 Reconciles every slot of the schedule whose slot time lies in [--from, --to] (ISO 8601, or now, now-1h):
 the users each slot's workflow fetched against the rows in Cassandra, the dead letters in the DLQ and the
 source users it rejected (quarantined on the DLQ): fetched = written + dead-lettered + rejected.
 Prints one line per slot that does not reconcile (users missing, fewer published than fetched, a run
-that never completed) and a summary. Slots closed less than --settle ago are left as pending.
+that never completed) and a summary. Slots closed less than --settle ago (AUDIT_SETTLE by default, 1m unset) are left as
+pending.
 
 exit codes: 0 every slot reconciles (or is pending), 1 a slot mismatched (or a server failed),
   2 wrong command line, 3 none mismatched but a slot is not auditable (its result could not be read,
@@ -23,7 +24,7 @@ export async function auditCommand(context: CommandContext, args: string[]): Pro
   const from = parseTimeOption('--from', values.from);
   const to = parseTimeOption('--to', values.to);
   if (to < from) throw new UsageError(`audit: --to ${formatTime(to)} is before --from ${formatTime(from)}`);
-  const settleMs = values.settle === undefined ? DEFAULT_SETTLE_MS : parseDurationOption('--settle', values.settle);
+  const settleMs = values.settle === undefined ? context.config.audit.settleMs : parseDurationOption('--settle', values.settle);
   const json = !!values.json;
   const interactive = !json && process.stderr.isTTY === true;
   let lastShown = 0;
