@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadStackSettings } from '../src/dev/stack/settings';
 import { stackUp } from '../src/dev/stack/stack';
+import { firstRowBench } from './first-row';
 import { sinkBench } from './sink-bench';
 import { backfillBench, e2eBench, scheduleBench } from './slot-benches';
 import { parseDurationMs } from '../src/config/pipeline-config';
@@ -35,6 +36,10 @@ benches:
        that many schedules of the interval side by side, phase-shifted (60 slots at 10 s take 5 minutes)
   backfill [--slots 360] [--users N]
        backfill one hour of 10-s slots that never ran; time until every row is in Cassandra
+  first-row [--cold] [--runs 3]
+       time from \`npm start\` to its first row readable in Cassandra, on the local default: warm (the
+       stack running, the build current: a second start), or --cold (the stack's state removed and
+       dist/ deleted before each run; the servers' downloads stay cached); the median of the runs
   profile FILE.cpuprofile [--rows N] [--top 10]
        the functions a CPU profile (--cpu-prof) spent most self time in, as µs per row given the rows
 
@@ -131,6 +136,16 @@ async function main(argv: string[]): Promise<number> {
         : name === 'schedule' ? await scheduleBench({ intervalMs, slots, schedules, progress })
         : await backfillBench({ intervalMs, slots, usersPerSlot, progress });
       console.log(JSON.stringify(result));
+      return 0;
+    }
+    case 'first-row': {
+      const { values } = parseArgs({ args: rest, options: { cold: { type: 'boolean' }, runs: { type: 'string', default: '3' } }, strict: true });
+      const runs = Number(values.runs);
+      if (!Number.isInteger(runs) || runs < 1 || runs > 20) throw new Error(`--runs "${values.runs}" is not a whole number from 1 to 20`);
+      const result = await firstRowBench({ cold: !!values.cold, runs, progress });
+      for (const line of result.lastRunLines) progress(`  ${(line.at / 1000).toFixed(1).padStart(5)} s  ${line.text}`);
+      progress(`${result.kind} start: first row after ${(result.medianMs / 1000).toFixed(1)} s (median of ${runs}: ${result.runsMs.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s)`);
+      console.log(JSON.stringify({ bench: 'first-row', kind: result.kind, medianMs: result.medianMs, runsMs: result.runsMs }));
       return 0;
     }
     case 'profile': {

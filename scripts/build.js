@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Compiles src/ to dist/ with tsc and bundles the workflow code into dist/workflow-bundle.js, which the
-// compiled workers load. `node scripts/build.js` builds (incrementally); `--if-stale` returns at once when
-// dist/ is newer than every source file, so `npm start` and the `pipeline` command build only after a change.
+// Compiles src/ to dist/ and bundles the workflow code into dist/workflow-bundle.js, which the compiled
+// workers load. `node scripts/build.js` (`npm run build`, the image) compiles with tsc, types checked.
+// `--if-stale` returns at once when dist/ is newer than every source file, so `npm start` and the
+// `pipeline` command build only after a change; and when it builds, it transpiles each file with esbuild
+// (about 1 s where tsc takes 12), leaving the type check to `npm test` and `npm run typecheck`.
 // Plain JavaScript on purpose: it runs before anything is compiled.
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -42,12 +44,43 @@ function isStale() {
   return inputs > built;
 }
 
-async function build({ quiet }) {
+function sourceFiles(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** tsc's output without its type check: each file on its own (the code is written for isolatedModules). */
+async function transpile() {
+  const esbuild = require('esbuild');
+  await esbuild.build({
+    entryPoints: sourceFiles(path.join(ROOT, 'src')),
+    outdir: DIST,
+    outbase: path.join(ROOT, 'src'),
+    format: 'cjs',
+    platform: 'node',
+    target: 'es2022',
+    sourcemap: true,
+    tsconfig: path.join(ROOT, 'tsconfig.build.json'),
+    logLevel: 'error',
+  });
+  // tsc's incremental record no longer describes dist/: the next tsc build emits every file again.
+  fs.rmSync(path.join(DIST, '.tsbuildinfo'), { force: true });
+}
+
+async function build({ quiet, typecheck }) {
   const say = (line) => quiet || console.error(line);
   const started = Date.now();
-  say('building: tsc (src/ to dist/) …');
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
-  if (tsc.status !== 0) throw new Error('tsc reported errors (above)');
+  if (typecheck) {
+    say('building: tsc (src/ to dist/) …');
+    const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
+    if (tsc.status !== 0) throw new Error('tsc reported errors (above)');
+  } else {
+    say('building: src/ to dist/ (types are checked by npm test and npm run typecheck) …');
+    await transpile();
+  }
   say('building: workflow bundle …');
   const { bundleWorkflowCode, DefaultLogger } = require('@temporalio/worker');
   const { code } = await bundleWorkflowCode({
@@ -63,10 +96,10 @@ async function build({ quiet }) {
   say(`built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-/** Builds when asked to, or when stale; resolves once dist/ is current. */
+/** Builds when asked to (with tsc), or when stale (transpiled); resolves once dist/ is current. */
 async function ensureBuilt({ always = false, quiet = false } = {}) {
-  if (!always && !isStale()) return;
-  await build({ quiet });
+  if (always) return build({ quiet, typecheck: true });
+  if (isStale()) await build({ quiet, typecheck: false });
 }
 
 module.exports = { ensureBuilt, isStale };

@@ -9,7 +9,6 @@ import { preparePipeline } from './pipeline/prepare';
 import { createSourceClient } from './source/client';
 import { startIngestWorker } from './workers/ingest';
 import { runProcess } from './workers/run-process';
-import { untilAborted } from './workers/run-worker';
 import { startSinkWorker } from './workers/sink';
 import { uncommittedLine } from './workers/stop-signals';
 
@@ -51,8 +50,11 @@ runProcess({
     const temporal = clients.temporal.client;
     await preparePipeline({ config, kafka, cassandra, temporal, log });
     const source = createSourceClient({ ...config.source, url: sourceUrl });
-    const ingest = await startIngestWorker({ config, temporal: clients.temporal, kafka, source, counters, whenKafkaUp });
-    const sink = await startSinkWorker({ config, temporal: clients.temporal, kafka, cassandra, counters, whenKafkaUp });
+    // Side by side: neither waits for the other (workflow bundles, producer, consumer group).
+    const [ingest, sink] = await Promise.all([
+      startIngestWorker({ config, temporal: clients.temporal, kafka, source, counters, whenKafkaUp }),
+      startSinkWorker({ config, temporal: clients.temporal, kafka, cassandra, counters, whenKafkaUp }),
+    ]);
     if (metricsUrl) log(`metrics: ${metricsUrl} (Prometheus; the Temporal SDK's runtime metrics included)`);
     log(`workers: ingest on task queue ${config.temporal.ingestTaskQueue}, sink (group ${config.kafka.consumerGroup}) on ${config.temporal.sinkTaskQueue}; Ctrl-C to stop`);
 
@@ -66,7 +68,7 @@ runProcess({
       done: Promise.race([ingest.done, sink.done]),
       async stop(signal, abandon) {
         stopStatus();
-        const paused = await pauseOnStop(temporal, config.schedule.id, untilAborted(abandon));
+        const paused = await pauseOnStop(temporal, config.schedule.id, abandon);
         log(`\n${signal}: schedule ${config.schedule.id} ${paused}; taking no new batches, waiting up to ${graceMs / 1000} s for those in flight (again to exit now)…`);
         await sink.stop(abandon);
         await ingest.stop(abandon);

@@ -6,6 +6,7 @@ import { runSlots } from '../schedule/run-slots';
 import { waitForServer } from '../servers/wait-for-server';
 import { isTemporalUnavailable } from '../temporal/unavailable';
 import { pauseOwnSchedule, resumeOwnSchedule } from './own-schedule';
+import { raceAbort } from '../concurrency/race-abort';
 
 export const CATCH_UP_WAITING = 'catch-up waiting for Temporal';
 
@@ -48,7 +49,13 @@ export async function catchUpOnStart(deps: CatchUpDeps): Promise<void> {
   const settings = slotScheduleSettings(config);
   const id = settings.scheduleId;
   const outcome = await resumeOwnSchedule(temporal, { ...settings, maxGapMs: catchUpMaxGapMs }, undefined, call);
-  if (outcome.kind === 'running') return;
+  // With no missed slot to run, the first slot runs now rather than at the next interval boundary:
+  // through the schedule's own trigger, so it is in the schedule's history like any other slot.
+  const firstSlotNow = async () => {
+    await call(() => temporal.schedule.getHandle(id).trigger());
+    log(`schedule ${id}: first slot started now; then every ${config.schedule.intervalMs / 1000} s`);
+  };
+  if (outcome.kind === 'running') return firstSlotNow();
   if (outcome.kind === 'operator-paused') {
     log(`schedule ${id} is paused by an operator (${outcome.note || 'no note'}): left paused; npx pipeline schedule unpause resumes it`);
     return;
@@ -59,7 +66,7 @@ export async function catchUpOnStart(deps: CatchUpDeps): Promise<void> {
     log(`catch-up: ${outcome.skipped.count} slots from ${outcome.skipped.from.toISOString()} to ${outcome.skipped.to.toISOString()} are older than CATCH_UP_MAX_GAP (${catchUpMaxGapMs / 1000} s) and were skipped; npx pipeline schedule backfill --from ${outcome.skipped.from.toISOString()} --to ${outcome.skipped.to.toISOString()} runs them`);
   }
   log(`schedule ${id} resumed; running the ${outcome.slots.length} slot(s) missed while stopped (${gap}${outcome.unfinished ? `, and ${outcome.unfinished} that fired before the stop and did not finish` : ''})`);
-  if (outcome.slots.length === 0) return;
+  if (outcome.slots.length === 0) return firstSlotNow();
   notes.catchUp = `catch-up 0/${outcome.slots.length}`;
   // A slot already started is joined and one that completed is left alone, so running them all again is safe.
   const result = await call(() => runSlots(temporal, {
@@ -77,8 +84,8 @@ export async function catchUpOnStart(deps: CatchUpDeps): Promise<void> {
  * start resumes it and runs what it missed). Returns how it went, as the stop line says it; it does not
  * wait for Temporal past `abandon`.
  */
-export async function pauseOnStop(temporal: Client, scheduleId: string, abandon: Promise<void>): Promise<string> {
+export async function pauseOnStop(temporal: Client, scheduleId: string, abandon: AbortSignal): Promise<string> {
   const pausing = pauseOwnSchedule(temporal, scheduleId).catch((error: unknown) => `not paused: ${(error as Error).message.split('\n')[0]}`);
-  const paused = await Promise.race([pausing, abandon.then(() => 'not paused: Temporal did not answer within SHUTDOWN_GRACE')]);
+  const paused = (await raceAbort(pausing, abandon)) ?? 'not paused: Temporal did not answer within SHUTDOWN_GRACE';
   return paused === 'paused' ? 'paused until the next npm start' : paused === 'already-paused' ? 'left paused (an operator paused it)' : paused;
 }

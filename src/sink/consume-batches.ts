@@ -20,6 +20,7 @@ import { waitForTopic } from './wait-for-topic';
 import { InOrderCommits } from './in-order-commits';
 import { superviseConsumer } from './supervise-consumer';
 import { writeTimeFromMetadata, writeTimeMetadata } from './write-time';
+import { raceAbort } from '../concurrency/race-abort';
 
 export interface BatchConsumerDeps {
   kafka: Kafka;
@@ -210,16 +211,15 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
     failed: supervision.failed,
     async stop(abandon?: AbortSignal) {
       supervision.stop();
-      const abandonWaits = () => abandoning.abort(new BatchAbandoned('the process is stopping'));
-      if (abandon?.aborted) abandonWaits();
-      abandon?.addEventListener('abort', abandonWaits, { once: true });
-      const given = abandon ? new Promise<void>((resolve) => abandon.addEventListener('abort', () => resolve(), { once: true })) : undefined;
       // kafkajs's stop waits for the batches being handled; once they are abandoned, give it a moment.
       const stopped = consumer
         .stop()
         .then(() => Promise.all([...completing]))
-        .then(() => Promise.all([consumer.disconnect(), dlqProducer.disconnect(), admin.disconnect()]));
-      await (given ? Promise.race([stopped, given.then(() => Promise.race([stopped, sleep(2000)]))]) : stopped);
+        .then(() => Promise.all([consumer.disconnect(), dlqProducer.disconnect(), admin.disconnect()]))
+        .then(() => 'stopped' as const);
+      if ((await raceAbort(stopped, abandon)) === 'stopped') return;
+      abandoning.abort(new BatchAbandoned('the process is stopping'));
+      await Promise.race([stopped, sleep(2000)]);
     },
     uncommitted: () => [...left],
   };

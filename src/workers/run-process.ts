@@ -7,7 +7,8 @@ import { applyLogFormat, requestedLogFormat } from '../logging/log-lines';
 import { PipelineCounters } from '../metrics/pipeline-counters';
 import { openPipelineClients, type PipelineClients } from '../pipeline/clients';
 import { describeStartupError } from '../pipeline/startup-error';
-import { untilAborted, type RunningWorker } from './run-worker';
+import { raceAbort } from '../concurrency/race-abort';
+import type { RunningWorker } from './run-worker';
 import { handleStopSignals, uncommittedLine } from './stop-signals';
 
 export interface ProcessContext {
@@ -69,7 +70,7 @@ export function runProcess(spec: ProcessSpec): void {
       stop: async (signal, abandon) => {
         if (running) await running.stop(signal, abandon);
         else log(`${signal}: ${spec.name} stopped before it started`);
-        await Promise.race([closeAll(), untilAborted(abandon)]);
+        await raceAbort(closeAll(), abandon);
       },
     });
     const counters = new PipelineCounters();

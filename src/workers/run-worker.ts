@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import type { PipelineConfig } from '../config/pipeline-config';
+import { raceAbort } from '../concurrency/race-abort';
 
 export interface RunningWorker {
   /** Resolves when the worker stopped; rejects if it failed. */
@@ -35,12 +36,7 @@ export function runWorker(worker: Worker, release: () => Promise<void> = async (
     done,
     async stop(abandon?: AbortSignal) {
       if (worker.getState() === 'RUNNING') worker.shutdown();
-      await (abandon ? Promise.race([done, untilAborted(abandon)]) : done);
+      await raceAbort(done, abandon);
     },
   };
-}
-
-/** Resolves when the signal is aborted (at once if it is). */
-export function untilAborted(signal: AbortSignal): Promise<void> {
-  return signal.aborted ? Promise.resolve() : new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }

@@ -12,9 +12,10 @@ import type { PipelineCounters } from '../metrics/pipeline-counters';
 import { pollConsumerLag } from '../metrics/poll-consumer-lag';
 import type { TemporalClients } from '../pipeline/clients';
 import { BatchHandoff } from '../sink/batch-handoff';
-import { BATCHES_IN_FLIGHT, startBatchConsumer, type BatchConsumerDeps, type RunningBatchConsumer } from '../sink/consume-batches';
+import { BATCHES_IN_FLIGHT, startBatchConsumer, type BatchConsumerDeps } from '../sink/consume-batches';
 import { OutageLog } from '../servers/wait-for-server';
-import { runWorker, untilAborted, workflowCode, type RunningWorker } from './run-worker';
+import { raceAbort } from '../concurrency/race-abort';
+import { runWorker, workflowCode, type RunningWorker } from './run-worker';
 
 export interface SinkWorkerDeps {
   config: PipelineConfig;
@@ -109,23 +110,21 @@ export async function startSinkWorker(deps: SinkWorkerDeps): Promise<RunningWork
       },
     },
   };
-  // One after the other: the first starts writing at once with every partition, and the group
-  // rebalances once as the next joins. Started at the same moment, they both waited about 2 s for the
-  // group before the first write (docs/BENCHMARKS.md).
-  const consumers: RunningBatchConsumer[] = [];
-  try {
-    for (let i = 0; i < config.batch.consumers; i++) consumers.push(await startBatchConsumer(consumerDeps));
-  } catch (error) {
+  // All at once, so the group forms in one join round instead of rebalancing as each one joins.
+  const started = await Promise.allSettled(Array.from({ length: config.batch.consumers }, () => startBatchConsumer(consumerDeps)));
+  const consumers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const failure = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure) {
     await Promise.allSettled(consumers.map((consumer) => consumer.stop()));
     await Promise.allSettled([sharedRunning.stop(), holderRunning.stop()]);
-    throw error;
+    throw failure.reason;
   }
   const stopLagPolling = pollConsumerLag(deps.kafka, config.kafka, counters);
   return {
     // A consumer that keeps crashing ends the process too: alive and consuming nothing is not an option.
     done: Promise.race([Promise.all([sharedRunning.done, holderRunning.done]).then(() => undefined), ...consumers.map((consumer) => consumer.failed)]),
     async stop(abandon?: AbortSignal) {
-      await (abandon ? Promise.race([stopLagPolling(), untilAborted(abandon)]) : stopLagPolling());
+      await raceAbort(stopLagPolling(), abandon);
       // Drain the Kafka side first: its in-flight batches need the workers to finish.
       await Promise.all(consumers.map((consumer) => consumer.stop(abandon)));
       await Promise.all([sharedRunning.stop(abandon), holderRunning.stop(abandon)]);

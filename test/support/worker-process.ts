@@ -15,6 +15,8 @@ export const READY: Record<keyof typeof ENTRY, string> = { ingest: 'ingest worke
  */
 export class WorkerProcess {
   readonly lines: string[] = [];
+  /** What it printed on stderr alone (also in `lines`). */
+  readonly stderrLines: string[] = [];
   exit?: { code: number | null; signal: NodeJS.Signals | null };
   private killedByTest = false;
   private readonly exited: Promise<void>;
@@ -27,10 +29,18 @@ export class WorkerProcess {
       partial = parts.pop()!;
       this.lines.push(...parts);
     };
+    let partialErr = '';
     child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      collect(chunk);
+      partialErr += chunk.toString('utf8');
+      const parts = partialErr.split('\n');
+      partialErr = parts.pop()!;
+      this.stderrLines.push(...parts);
+    });
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
       if (partial) this.lines.push(partial);
+      if (partialErr) this.stderrLines.push(partialErr);
       this.exit = { code, signal };
       resolve();
     }));

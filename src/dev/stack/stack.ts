@@ -109,6 +109,9 @@ export interface UpResult {
  * Brings every server up: provisions what the cache lacks, starts what is not running, and resolves
  * once each answers a real request. Idempotent: running servers are only probed.
  */
+/** Kinds started ahead of the others, the first named last. */
+const START_FIRST = ['kafka', 'cassandra'];
+
 export async function stackUp(settings: StackSettings, progress: Progress, options: { only?: readonly string[] } = {}): Promise<UpResult> {
   fs.mkdirSync(settings.dataDir, { recursive: true });
   const services = selectServices(settings, options.only);
@@ -124,7 +127,10 @@ export async function stackUp(settings: StackSettings, progress: Progress, optio
 
   // Every port is checked before any server starts, so a port held elsewhere leaves nothing half started.
   for (const service of toStart) await checkPorts(settings, service, progress);
-  for (const service of toStart) {
+  // The slowest to answer first: Cassandra's start is the longest wait, and Kafka's first-start storage
+  // formatting would otherwise hold it back. Within a kind, the configured order stays (ring seeds first).
+  const startOrder = [...toStart].sort((a, b) => START_FIRST.indexOf(b.kind) - START_FIRST.indexOf(a.kind));
+  for (const service of startOrder) {
     await service.prepare({ settings, progress });
     const spec = service.launchSpec(settings);
     progress(`starting ${service.name} (log: ${spec.logFile})`);
