@@ -53,7 +53,7 @@ runProcess({
     // Side by side: neither waits for the other (workflow bundles, producer, consumer group).
     const [ingest, sink] = await Promise.all([
       startIngestWorker({ config, temporal: clients.temporal, kafka, source, counters, whenKafkaUp }),
-      startSinkWorker({ config, temporal: clients.temporal, kafka, cassandra, counters, whenKafkaUp }),
+      startSinkWorker({ config, temporal: clients.temporal, kafka, cassandra, counters, whenKafkaUp, kafkaOutage: clients.kafkaOutage }),
     ]);
     if (metricsUrl) log(`metrics: ${metricsUrl} (Prometheus; the Temporal SDK's runtime metrics included)`);
     log(`workers: ingest on task queue ${config.temporal.ingestTaskQueue}, sink (group ${config.kafka.consumerGroup}) on ${config.temporal.sinkTaskQueue}; Ctrl-C to stop`);

@@ -3,26 +3,41 @@ import type { PipelineConfig } from '../config/pipeline-config';
 import { kafkaConnectionOptions } from './connection-options';
 import { isRecordBatchTooLarge, sendParts } from './send-parts';
 
-/** kafkajs logs every retried request at ERROR; only warnings and worse that survive retries matter here. */
-function quietLogCreator() {
+/** Where a process's library lines about a server that is away go instead of the log (servers/process-outages.ts). */
+export interface LibraryLines {
+  take(source: 'kafkajs', text: string): boolean;
+}
+
+/**
+ * kafkajs logs every retried request at ERROR; only warnings and worse that survive retries matter here,
+ * and those that say a server is away go to the process's outage lines. At debug, every line.
+ */
+function quietLogCreator(lines: LibraryLines | undefined, debug: boolean) {
   return ({ level, log }: LogEntry) => {
-    if (level > logLevel.WARN) return;
     const { message, error } = log as { message: string; error?: string };
-    if (/coordinator is (loading|not available)|rebalanc|not the leader|does not host this topic-partition/i.test(`${message} ${error ?? ''}`)) return;
+    const text = `[kafka] ${message}${error ? `: ${error}` : ''}`;
+    if (debug) {
+      lines?.take('kafkajs', text);
+      return void console.error(text);
+    }
+    if (level > logLevel.WARN) return;
+    const both = `${message} ${error ?? ''}`;
+    if (/coordinator is (loading|not available)|rebalanc|not the leader|does not host this topic-partition/i.test(both)) return;
     // A rejected login is not retried; it reaches the caller as one error, which says what to check.
-    if (/SaslAuthenticate|SASL \S+ authentication failed/.test(`${message} ${error ?? ''}`)) return;
+    if (/SaslAuthenticate|SASL \S+ authentication failed/.test(both)) return;
     // So is a failed TLS handshake (a certificate, a CA, a TLS port): describeStartupError words it.
-    if (/certificate|SSL routines|alert \w+|wrong version number/i.test(`${message} ${error ?? ''}`)) return;
-    console.error(`[kafka] ${message}${error ? `: ${error}` : ''}`);
+    if (/certificate|SSL routines|alert \w+|wrong version number/i.test(both)) return;
+    if (lines?.take('kafkajs', text)) return;
+    console.error(text);
   };
 }
 
 /** A client for the configured brokers, over TLS and with SASL when configured. */
-export function createKafka(config: PipelineConfig['kafka']): Kafka {
+export function createKafka(config: PipelineConfig['kafka'], options: { lines?: LibraryLines; debug?: boolean } = {}): Kafka {
   return new Kafka({
     ...kafkaConnectionOptions(config),
-    logLevel: logLevel.WARN,
-    logCreator: () => quietLogCreator(),
+    logLevel: options.debug ? logLevel.DEBUG : logLevel.WARN,
+    logCreator: () => quietLogCreator(options.lines, options.debug ?? false),
     retry: { initialRetryTime: 300, retries: 8 },
   });
 }

@@ -24,6 +24,8 @@ export interface PipelineLoggerOptions {
   now?: () => Date;
   /** While one activity keeps failing for one reason, at most one line per this many ms. */
   repeatEveryMs?: number;
+  /** Where lines that say a server is away go instead (servers/process-outages.ts): one voice per outage. */
+  outages?: { take(source: 'temporal-sdk', text: string): boolean };
 }
 
 function firstLine(text: string): string {
@@ -75,9 +77,10 @@ export class PipelineLogger implements Logger {
     if (activityType && message === 'Activity failed') return this.activityFailed(level, activityType, meta);
     if (activityType && message === 'Activity completed') return this.activityCompleted(activityType);
     if (EXPECTED.has(message)) level = 'DEBUG';
-    if (ORDER[level] < this.threshold) return;
     const error = errorOf(meta);
     const detail = error ? `: ${error.name}: ${firstLine(error.message)}` : '';
+    if (ORDER[level] >= ORDER.WARN && this.options.outages?.take('temporal-sdk', `${firstLine(message)}${detail}`)) return;
+    if (ORDER[level] < this.threshold) return;
     const stack = error?.stack && this.threshold <= ORDER.DEBUG ? `\n${error.stack}` : '';
     const text = `${firstLine(message)}${detail}`;
     // The same message again (a retry loop's) is said at most once per window, with how many were alike.
@@ -114,6 +117,7 @@ export class PipelineLogger implements Logger {
     if (level === 'DEBUG' || level === 'TRACE') return;
     const error = errorOf(meta);
     const reason = error ? reasonOf(error) : 'unknown error';
+    if (this.options.outages?.take('temporal-sdk', `${activityType} failing: ${reason}`)) return;
     const workflowId = typeof meta?.['workflowId'] === 'string' ? (meta['workflowId'] as string) : '?';
     const now = this.now();
     const series = this.failing.get(activityType);

@@ -1,5 +1,5 @@
 import { Runtime } from '@temporalio/worker';
-import { PipelineLogger } from '../logging/pipeline-logger';
+import { PipelineLogger, type PipelineLoggerOptions } from '../logging/pipeline-logger';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { observeGcPauses } from './gc-pauses';
 import { startMetricsServer } from './metrics-server';
@@ -14,13 +14,13 @@ import type { PipelineCounters } from './pipeline-counters';
 export async function installRuntime(
   config: PipelineConfig,
   counters: PipelineCounters,
-  options: { processName: string; metrics: boolean },
+  options: { processName: string; metrics: boolean; outages?: PipelineLoggerOptions['outages'] },
 ): Promise<{ metricsUrl?: string; close(): Promise<void> }> {
   const { host } = config.metrics;
   const port = options.metrics ? config.metrics.port : 0;
   const sdkAddress = port > 0 ? `127.0.0.1:${port + 1}` : undefined;
   Runtime.install({
-    logger: new PipelineLogger({ level: config.log.level, format: config.log.format, process: options.processName }),
+    logger: new PipelineLogger({ level: config.log.level, format: config.log.format, process: options.processName, ...(options.outages ? { outages: options.outages } : {}) }),
     // The process stops its workers itself, in order (the consumer drains its batches while the workers
     // that write them still run); the SDK's own handlers would shut every worker down at once on Ctrl-C.
     shutdownSignals: [],

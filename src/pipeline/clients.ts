@@ -9,6 +9,7 @@ import { probeBrokers } from '../kafka/probe-brokers';
 import { temporalConnectionOptions } from '../temporal/connection-options';
 import { describeBadSetting } from './startup-error';
 import { OutageLog, waitForServer, type ServerRef, type WaitOptions } from '../servers/wait-for-server';
+import type { ProcessOutages } from '../servers/process-outages';
 
 /** Temporal as a process holds it: one connection, which its workers poll on and its client calls through. */
 export interface TemporalClients {
@@ -22,6 +23,8 @@ export interface PipelineClients {
   kafka: Kafka;
   /** Connected when the process writes or prepares rows (`cassandra: true`). */
   cassandra?: CassandraClient;
+  /** The outage log of Kafka in this process: one voice for its outages, whoever notices them. */
+  kafkaOutage: OutageLog;
   /** Waits until Kafka answers, then runs `connect` (a producer's or consumer's), again while Kafka is away. */
   whenKafkaUp<T>(connect: () => Promise<T>): Promise<T>;
   /** Closes what was opened; call once the process's workers have stopped. */
@@ -33,6 +36,8 @@ export interface ServerWaits {
   log?: (line: string) => void;
   /** Aborted when the process stops while it still waits. */
   signal?: AbortSignal;
+  /** The process's one outage log per server, fed by its waits and its libraries' lines too. */
+  outages?: ProcessOutages;
 }
 
 export async function connectTemporal(config: PipelineConfig['temporal']): Promise<TemporalClients> {
@@ -59,7 +64,7 @@ export async function openPipelineClients(config: PipelineConfig, needs: { cassa
   const failed = new AbortController();
   const signal = waits.signal ? AbortSignal.any([waits.signal, failed.signal]) : failed.signal;
   const options: WaitOptions = { log, signal, isBadSetting: (error) => describeBadSetting(error, config) !== undefined };
-  const kafkaOutage = new OutageLog(servers.kafka, log);
+  const kafkaOutage = waits.outages?.outageLog('Kafka') ?? new OutageLog(servers.kafka, log);
   const whenKafkaUp = <T>(connect: () => Promise<T>) =>
     waitForServer(servers.kafka, async () => {
       await probeBrokers(config.kafka);
@@ -68,7 +73,7 @@ export async function openPipelineClients(config: PipelineConfig, needs: { cassa
 
   const opened: { temporal?: TemporalClients; cassandra?: CassandraClient } = {};
   const connecting = [
-    waitForServer(servers.temporal, () => connectTemporal(config.temporal), options).then((t) => (opened.temporal = t)),
+    waitForServer(servers.temporal, () => connectTemporal(config.temporal), { ...options, ...(waits.outages ? { outage: waits.outages.outageLog('Temporal') } : {}) }).then((t) => (opened.temporal = t)),
     needs.cassandra
       ? waitForServer(servers.cassandra, async () => {
           const client = createCassandraClient(config.cassandra);
@@ -79,7 +84,7 @@ export async function openPipelineClients(config: PipelineConfig, needs: { cassa
             throw error;
           }
           return client;
-        }, options).then((c) => (opened.cassandra = c))
+        }, { ...options, ...(waits.outages ? { outage: waits.outages.outageLog('Cassandra') } : {}) }).then((c) => (opened.cassandra = c))
       : Promise.resolve(),
     waitForServer(servers.kafka, () => probeBrokers(config.kafka), { ...options, outage: kafkaOutage }),
   ];
@@ -97,7 +102,8 @@ export async function openPipelineClients(config: PipelineConfig, needs: { cassa
   const { temporal, cassandra } = opened as { temporal: TemporalClients; cassandra?: CassandraClient };
   return {
     temporal,
-    kafka: createKafka(config.kafka),
+    kafka: createKafka(config.kafka, { ...(waits.outages ? { lines: waits.outages } : {}), debug: config.log.level === 'DEBUG' }),
+    kafkaOutage,
     ...(cassandra ? { cassandra } : {}),
     whenKafkaUp,
     async close() {

@@ -115,9 +115,14 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
     const [committed] = await admin.fetchOffsets({ groupId: config.kafka.consumerGroup, topics: [config.kafka.topic] });
     return writeTimeFromMetadata(committed?.partitions.find((p) => p.partition === partition)?.metadata);
   };
-  // One line per (re)join: which partitions this consumer now reads, the start of its work.
+  // One line per join that changed what this consumer reads: the start of its work. A rejoin that
+  // kept its partitions (after a server came back) says nothing.
+  let said: string | undefined;
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const partitions = payload.memberAssignment[config.kafka.topic] ?? [];
+    const assignment = [...partitions].sort((a, b) => a - b).join(',');
+    if (assignment === said) return;
+    said = assignment;
     log(`sink consumer joined ${payload.groupId}: partitions ${partitions.length > 0 ? [...partitions].sort((a, b) => a - b).join(',') : 'none'} of ${config.kafka.topic}`);
   });
   await waitForTopic(admin, config.kafka.topic, log);

@@ -6,6 +6,7 @@ import { installRuntime } from '../metrics/install-runtime';
 import { applyLogFormat, requestedLogFormat } from '../logging/log-lines';
 import { PipelineCounters } from '../metrics/pipeline-counters';
 import { openPipelineClients, type PipelineClients } from '../pipeline/clients';
+import { ProcessOutages } from '../servers/process-outages';
 import { describeStartupError } from '../pipeline/startup-error';
 import { raceAbort } from '../concurrency/race-abort';
 import type { RunningWorker } from './run-worker';
@@ -74,11 +75,13 @@ export function runProcess(spec: ProcessSpec): void {
       },
     });
     const counters = new PipelineCounters();
-    const metrics = await installRuntime(settings, counters, { processName: spec.name, metrics: spec.metrics });
+    // One outage log per server for the whole process: its waits and its libraries' lines share it.
+    const outages = new ProcessOutages(settings, log, settings.log.level === 'DEBUG');
+    const metrics = await installRuntime(settings, counters, { processName: spec.name, metrics: spec.metrics, outages });
     closers.push(metrics.close);
     const closeEarly = await spec.beforeClients?.({ config: settings, log });
     if (closeEarly) closers.push(closeEarly);
-    const clients = await openPipelineClients(settings, spec.needs, { log, signal: stopping });
+    const clients = await openPipelineClients(settings, spec.needs, { log, signal: stopping, outages });
     closers.push(() => clients.close());
     running = await spec.start({ config: settings, counters, clients, log, stopping, ...(metrics.metricsUrl ? { metricsUrl: metrics.metricsUrl } : {}) });
     await running.done;

@@ -8,7 +8,7 @@ runProcess({
   metrics: true,
   start: async (context) => {
     const { config, counters, clients } = context;
-    const worker = await startSinkWorker({ config, counters, temporal: clients.temporal, kafka: clients.kafka, cassandra: clients.cassandra!, whenKafkaUp: clients.whenKafkaUp });
+    const worker = await startSinkWorker({ config, counters, temporal: clients.temporal, kafka: clients.kafka, cassandra: clients.cassandra!, whenKafkaUp: clients.whenKafkaUp, kafkaOutage: clients.kafkaOutage });
     return asWorkerProcess('sink worker', worker, context);
   },
 });

@@ -25,6 +25,8 @@ export interface SinkWorkerDeps {
   counters: PipelineCounters;
   /** Connects once Kafka answers (PipelineClients.whenKafkaUp). */
   whenKafkaUp?: BatchConsumerDeps['whenKafkaUp'];
+  /** The process's outage log of Kafka (PipelineClients.kafkaOutage); one of its own if unset. */
+  kafkaOutage?: OutageLog;
   /** Tests only: a fault thrown in the consumers' batch handler (BatchConsumerDeps.injectFault). */
   injectFault?: BatchConsumerDeps['injectFault'];
   log?: (line: string) => void;
@@ -98,7 +100,7 @@ export async function startSinkWorker(deps: SinkWorkerDeps): Promise<RunningWork
     ...(deps.whenKafkaUp ? { whenKafkaUp: deps.whenKafkaUp } : {}),
     ...(deps.injectFault ? { injectFault: deps.injectFault } : {}),
     log: deps.log ?? ((line) => console.log(line)),
-    kafkaOutage: new OutageLog({ name: 'Kafka', address: config.kafka.brokers.join(',') }, deps.log ?? ((line) => console.log(line))),
+    kafkaOutage: deps.kafkaOutage ?? new OutageLog({ name: 'Kafka', address: config.kafka.brokers.join(',') }, deps.log ?? ((line) => console.log(line))),
     events: {
       consumerRestarted: () => (counters.sinkConsumerRestarts += 1),
       deadLettered: (count) => (counters.deadLettered += count),

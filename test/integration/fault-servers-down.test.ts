@@ -160,6 +160,7 @@ describe('fault: servers down at start and during a stop', () => {
     const outages: Record<string, unknown>[] = [];
     for (const [service, kill] of [['cassandra', true], ['kafka', true], ['temporal', false]] as const) {
       const rowsBefore = (await pipeline.cassandraIds().catch(() => [])).length;
+      const linesBefore = processes.map((p) => p.lines.length);
       const stoppedAt = Date.now();
       await stackStopService(settings, service, { kill });
       await sleep(OUTAGE_S * 1000);
@@ -169,8 +170,18 @@ describe('fault: servers down at start and during a stop', () => {
         const rows = (await pipeline!.cassandraIds()).length;
         return rows > rowsBefore && rows;
       }, 60_000, 500);
-      outages.push({ service, kill, downMs, rowsBefore, rowsAfter, resumedAfterMs: Date.now() - stoppedAt - downMs });
+      // The lines each process printed from the kill until rows flowed again: the outage as its log shows it.
+      // npm start's status line (every 10 s into a log) is printed whether or not a server is away: not counted.
+      const printed = Object.fromEntries(processes.map((p, i) => [p.kind, p.lines.slice(linesBefore[i]).filter((line) => !line.startsWith('slots '))]));
+      outages.push({ service, kill, downMs, rowsBefore, rowsAfter, resumedAfterMs: Date.now() - stoppedAt - downMs, lines: Object.fromEntries(Object.entries(printed).map(([kind, lines]) => [kind, lines.length])), printed });
       for (const p of processes) expect({ kind: p.kind, crashed: p.crashed, last: p.crashed ? p.lines.slice(-5) : [] }).toEqual({ kind: p.kind, crashed: false, last: [] });
+    }
+    writeFigures('servers-down-under-load-lines', { outages });
+    // One voice in an outage: a line when the server goes, one a minute while it is away, one when it is back.
+    for (const outage of outages) {
+      for (const [kind, count] of Object.entries(outage['lines'] as Record<string, number>)) {
+        expect({ service: outage['service'], kind, count: Math.min(count, 5), lines: count > 5 ? (outage['printed'] as Record<string, string[]>)[kind] : [] }).toEqual({ service: outage['service'], kind, count, lines: [] });
+      }
     }
     const slots = await settle(pipeline, 240_000);
     expectInvariant('servers-killed-under-load', await checkInvariant(pipeline), { slots, outages, lines: Object.fromEntries(processes.map((p) => [p.kind, p.lines.length])) });
