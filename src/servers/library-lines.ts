@@ -4,9 +4,16 @@ import type { ServerRef } from './wait-for-server';
 export type LineSource = 'kafkajs' | 'temporal-sdk';
 
 const CASSANDRA_AWAY = /All host\(s\) tried for query failed|NoHostAvailable|Host considered as DOWN/;
-const TEMPORAL_AWAY = /tcp connect error|transport error|code: Unavailable|UNAVAILABLE|gRPC call \w+ retried|Network error while|Error when recording heartbeat|Failed to (poll|start Workflow)|ServiceError/;
+const TEMPORAL_AWAY = /tcp connect error|transport error|code: Unavailable|UNAVAILABLE|Network error while|Error when recording heartbeat|Error while completing workflow activation|Failed to (poll|start Workflow)|ServiceError/;
+/** The Temporal SDK's word, once a call went through, that it took retries: about an outage already told, or a blip. */
+const TEMPORAL_RETRIED = /^gRPC call \w+ retried \d+ times/;
 const KAFKA_AWAY =
   /Connection error|Connection timeout|Closed connection|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Failed to connect to seed broker|NumberOfRetriesExceeded|Restarting the consumer|broker.*not available|not available.*broker|KafkaJSConnection/i;
+
+/** True for a line that only says calls to Temporal went through after retries: no outage of its own to tell. */
+export function isRetriedCall(source: LineSource, text: string): boolean {
+  return source === 'temporal-sdk' && TEMPORAL_RETRIED.test(text);
+}
 
 /**
  * The server a library line reports as away, or undefined for any other line. A line naming one of

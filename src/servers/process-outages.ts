@@ -1,5 +1,5 @@
 import type { PipelineConfig } from '../config/pipeline-config';
-import { serverAwayIn, type LineSource } from './library-lines';
+import { isRetriedCall, serverAwayIn, type LineSource } from './library-lines';
 import { ServerWatch } from './server-watch';
 import { OutageLog, outageReason, type ServerRef } from './wait-for-server';
 
@@ -26,6 +26,7 @@ export class ProcessOutages {
 
   /** True when the line reports a server away, which its watch now tells in its own lines. */
   take(source: LineSource, text: string): boolean {
+    if (isRetriedCall(source, text)) return !this.printAll;
     const name = serverAwayIn(source, text, this.addresses);
     if (!name) return false;
     // The reason as the server's own line words it: without the library's prefix or the activity's name.

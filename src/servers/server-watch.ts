@@ -4,6 +4,11 @@ import { OutageLog, outageReason, type ServerRef } from './wait-for-server';
 
 /** How often a watch asks a server that a library saw fail whether it answers again. */
 const PROBE_EVERY_MS = 2000;
+/**
+ * Once a server is back, the libraries' failures of the next moments are their connections of before
+ * the outage giving way (a producer's first send finds its old socket closed): not a new outage.
+ */
+const SETTLING_MS = 10_000;
 
 /**
  * One voice for one server in a process, whichever library noticed it was away: the library's lines
@@ -12,6 +17,7 @@ const PROBE_EVERY_MS = 2000;
  */
 export class ServerWatch {
   private probing = false;
+  private backAt = -Infinity;
 
   constructor(
     readonly outage: OutageLog,
@@ -25,6 +31,7 @@ export class ServerWatch {
 
   /** A library saw the server fail: said at most once a minute, probed until it answers. */
   failed(reason: string): void {
+    if (!this.outage.isDown && Date.now() - this.backAt < SETTLING_MS) return;
     this.outage.down(reason);
     if (this.probing) return;
     this.probing = true;
@@ -37,6 +44,7 @@ export class ServerWatch {
       try {
         await this.answers(this.addresses);
         this.outage.up();
+        this.backAt = Date.now();
         return;
       } catch (error) {
         this.outage.down(outageReason(error));

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineConfig } from '../config/pipeline-config';
 import type { OffsetRange, SinkBatch } from '../contracts/sink';
@@ -29,6 +29,11 @@ export interface BatchConsumerDeps {
   handoff: BatchHandoff;
   holderTaskQueue: string;
   config: PipelineConfig;
+  /**
+   * The wait for the topic, shared by the consumers of one process so it is said once (sink.ts); each
+   * consumer waits on its own if unset.
+   */
+  topicReady?: (admin: Admin) => Promise<void>;
   /** What the loop reports, for the process's metrics. */
   events?: SinkEvents;
   /** The producer of dead letters, from createProducer (its own by default); the consumer disconnects it. */
@@ -115,17 +120,18 @@ export async function startBatchConsumer(deps: BatchConsumerDeps): Promise<Runni
     const [committed] = await admin.fetchOffsets({ groupId: config.kafka.consumerGroup, topics: [config.kafka.topic] });
     return writeTimeFromMetadata(committed?.partitions.find((p) => p.partition === partition)?.metadata);
   };
-  // One line per join that changed what this consumer reads: the start of its work. A rejoin that
-  // kept its partitions (after a server came back) says nothing.
+  // A line for the first join, the start of its work, and for a later one that gives this consumer
+  // other partitions to read; a rejoin that kept its partitions or left it none (a server came back,
+  // another consumer restarted) says nothing.
   let said: string | undefined;
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const partitions = payload.memberAssignment[config.kafka.topic] ?? [];
     const assignment = [...partitions].sort((a, b) => a - b).join(',');
-    if (assignment === said) return;
+    if (said !== undefined && (assignment === said || assignment === '')) return;
     said = assignment;
     log(`sink consumer joined ${payload.groupId}: partitions ${partitions.length > 0 ? [...partitions].sort((a, b) => a - b).join(',') : 'none'} of ${config.kafka.topic}`);
   });
-  await waitForTopic(admin, config.kafka.topic, log);
+  await (deps.topicReady ? deps.topicReady(admin) : waitForTopic(admin, config.kafka.topic, log));
   await consumer.subscribe({ topic: config.kafka.topic, fromBeginning: true });
 
   const runConfig: Parameters<Consumer['run']>[0] = {

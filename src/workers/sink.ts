@@ -14,6 +14,7 @@ import type { TemporalClients } from '../pipeline/clients';
 import { BatchHandoff } from '../sink/batch-handoff';
 import { BATCHES_IN_FLIGHT, startBatchConsumer, type BatchConsumerDeps } from '../sink/consume-batches';
 import { OutageLog } from '../servers/wait-for-server';
+import { waitForTopic } from '../sink/wait-for-topic';
 import { raceAbort } from '../concurrency/race-abort';
 import { runWorker, workflowCode, type RunningWorker } from './run-worker';
 
@@ -91,12 +92,15 @@ export async function startSinkWorker(deps: SinkWorkerDeps): Promise<RunningWork
   // Several consumers in the group, each its own fetch loop over its own partitions: one fetches and
   // cuts while the batches of another are being written (kafkajs fetches again only once a fetch's
   // batches are all handled). They share this process's rows, task queue and clients.
+  let topicReady: Promise<void> | undefined;
   const consumerDeps: BatchConsumerDeps = {
     kafka: deps.kafka,
     temporal: deps.temporal.client,
     config,
     handoff,
     holderTaskQueue,
+    // The consumers start side by side; the first to ask waits for the topic, the others wait with it.
+    topicReady: (admin) => (topicReady ??= waitForTopic(admin, config.kafka.topic, deps.log ?? ((line) => console.log(line)))),
     ...(deps.whenKafkaUp ? { whenKafkaUp: deps.whenKafkaUp } : {}),
     ...(deps.injectFault ? { injectFault: deps.injectFault } : {}),
     log: deps.log ?? ((line) => console.log(line)),

@@ -170,8 +170,15 @@ describe('fault: servers down at start and during a stop', () => {
         const rows = (await pipeline!.cassandraIds()).length;
         return rows > rowsBefore && rows;
       }, 60_000, 500);
-      // The lines each process printed from the kill until rows flowed again: the outage as its log shows it.
-      // npm start's status line (every 10 s into a log) is printed whether or not a server is away: not counted.
+      // Every process that said the server was away says it is back (the servers' probes, every 2 s).
+      const name = { cassandra: 'Cassandra', kafka: 'Kafka', temporal: 'Temporal' }[service];
+      const saidBack = (lines: string[]) => !lines.some((l) => l.startsWith(`waiting for ${name} at`)) || lines.some((l) => l.startsWith(`${name} at `) && l.includes(' is back (down '));
+      await waitFor(`every process that said ${name} was away to say it is back`, async () => processes.every((p, i) => saidBack(p.lines.slice(linesBefore[i]))), 30_000, 500)
+        .catch(() => undefined);
+      for (const [i, p] of processes.entries()) expect({ kind: p.kind, service, back: saidBack(p.lines.slice(linesBefore[i])) }).toEqual({ kind: p.kind, service, back: true });
+      // The lines each process printed from the kill until rows flowed and it said the server was back:
+      // the outage as its log shows it. npm start's status line (every 10 s into a log) is printed whether
+      // or not a server is away: not counted.
       const printed = Object.fromEntries(processes.map((p, i) => [p.kind, p.lines.slice(linesBefore[i]).filter((line) => !line.startsWith('slots '))]));
       outages.push({ service, kill, downMs, rowsBefore, rowsAfter, resumedAfterMs: Date.now() - stoppedAt - downMs, lines: Object.fromEntries(Object.entries(printed).map(([kind, lines]) => [kind, lines.length])), printed });
       for (const p of processes) expect({ kind: p.kind, crashed: p.crashed, last: p.crashed ? p.lines.slice(-5) : [] }).toEqual({ kind: p.kind, crashed: false, last: [] });

@@ -1,4 +1,4 @@
-import { serverAwayIn, type LineSource } from '../../src/servers/library-lines';
+import { isRetriedCall, serverAwayIn, type LineSource } from '../../src/servers/library-lines';
 
 const SERVERS = { Temporal: ['127.0.0.1:7233'], Kafka: ['127.0.0.1:9092'], Cassandra: ['127.0.0.1:9042'] };
 
@@ -9,7 +9,7 @@ const CASES: [LineSource, string, string | undefined][] = [
   ['kafkajs', '[kafka] Restarting the consumer in 3000ms', 'Kafka'],
   ['kafkajs', '[kafka] Crash: KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED 127.0.0.1:9092', 'Kafka'],
   ['kafkajs', '[kafka] Error when calling eachBatch: ServiceError: Failed to start Workflow', 'Temporal'],
-  ['temporal-sdk', 'gRPC call poll_activity_task_queue retried 3 times', 'Temporal'],
+  ['temporal-sdk', 'Worker failed to poll: Status { code: Unavailable, message: "tcp connect error" }', 'Temporal'],
   ['temporal-sdk', 'Error when recording heartbeat: Status { code: Unavailable, message: "tcp connect error" }', 'Temporal'],
   ['temporal-sdk', 'Network error while completing activity', 'Temporal'],
   ['temporal-sdk', 'publishUsers failing: Connection error: connect ECONNREFUSED 127.0.0.1:9092', 'Kafka'],
@@ -22,5 +22,13 @@ const CASES: [LineSource, string, string | undefined][] = [
 describe('which server a library line reports as away', () => {
   it.each(CASES)('%s: %s', (source, text, server) => {
     expect(serverAwayIn(source, text, SERVERS)).toBe(server);
+  });
+});
+
+describe("the Temporal SDK's word that a call went through after retries", () => {
+  it('is no outage of its own', () => {
+    expect(isRetriedCall('temporal-sdk', 'gRPC call start_workflow_execution retried 6 times')).toBe(true);
+    expect(serverAwayIn('temporal-sdk', 'gRPC call start_workflow_execution retried 6 times', SERVERS)).toBeUndefined();
+    expect(isRetriedCall('kafkajs', 'gRPC call start_workflow_execution retried 6 times')).toBe(false);
   });
 });
